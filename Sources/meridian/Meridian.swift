@@ -9,6 +9,7 @@ struct Meridian: AsyncParsableCommand {
         commandName: "meridian",
         abstract: "A self-hosted media relay for video meetings that span continents.",
         subcommands: [
+            TopologyCommand.self,
             KeygenCommand.self,
         ]
     )
