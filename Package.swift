@@ -38,10 +38,16 @@ let package = Package(
                 swiftSettings: strict),
         .executableTarget(name: "meridian",
                           dependencies: [
-                              "Topology", "Overlay",
+                              "Topology", "Overlay", "Relay",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                           ],
                           swiftSettings: strict),
+        .target(name: "Relay",
+                dependencies: ["CSRTP", "CDTLS"],
+                swiftSettings: strict),
+        .testTarget(name: "BindingsTests",
+                    dependencies: ["CSodium", "CSRTP", "CDTLS", "CMNL", "Relay", "Overlay"],
+                    swiftSettings: strict),
 
     ],
     swiftLanguageModes: [.v6]
