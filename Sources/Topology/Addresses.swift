@@ -101,7 +101,8 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
             portPart = text[text.index(after: colon)...]
         }
         guard let host = IPAddress(String(hostPart)) else { return .failure(.badHost(String(hostPart))) }
-        guard portPart.allSatisfy(\.isASCII), let port = Int(portPart), (1...65535).contains(port) else {
+        guard !portPart.isEmpty, portPart.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let port = Int(portPart), (1...65535).contains(port) else {
             return .failure(.badPort(String(portPart)))
         }
         return .success(SocketAddress(host: host, port: UInt16(port)))
@@ -144,7 +145,8 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
         let lengthText = String(text[text.index(after: slash)...])
         guard let address = IPAddress(addressText) else { return .failure(.badAddress(addressText)) }
         let max = address.bytes.count * 8
-        guard lengthText.allSatisfy(\.isASCII), let length = Int(lengthText), (0...max).contains(length) else {
+        guard !lengthText.isEmpty, lengthText.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let length = Int(lengthText), (0...max).contains(length) else {
             return .failure(.badLength(lengthText, max: max))
         }
         let cidr = CIDR(address: address, prefixLength: length)

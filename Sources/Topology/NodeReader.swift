@@ -34,8 +34,8 @@ final class NodeReader {
     /// duplicate keys reported at their second occurrence.
     func entries(of node: Node, what: String) -> [(name: String, key: Node, value: Node)]? {
         guard case .mapping(let mapping) = node else {
-            error(at: node, "\(what) must be a mapping of names to settings",
-                  hint: "write one 'name: { … }' entry per line, indented under the key")
+            error(at: node, "\(what) must be a mapping of keys to values",
+                  hint: "write it as { key: value, … } or one 'key: value' line each, indented under it")
             return nil
         }
         var seen: [String: SourceLocation] = [:]
@@ -58,16 +58,22 @@ final class NodeReader {
     func fields(of node: Node, what: String, allowed: [String], required: [String] = []) -> Fields? {
         guard let entries = entries(of: node, what: what) else { return nil }
         var fields = Fields(node: node)
+        var suggested: Set<String> = []
+        // Suggest only keys not already written: `lng` next to `lat` means `lon`.
+        let present = Set(entries.map(\.name))
+        let unused = allowed.filter { !present.contains($0) }
         for entry in entries {
             guard allowed.contains(entry.name) else {
                 error(at: entry.key, "unknown key '\(entry.name)' in \(what)",
-                      hint: Suggestions.hint(for: entry.name, in: allowed, noun: "key"))
+                      hint: Suggestions.hint(for: entry.name, in: unused, noun: "key"))
+                if let match = Suggestions.closest(to: entry.name, in: unused) { suggested.insert(match) }
                 continue
             }
             fields.values[entry.name] = entry.value
             fields.keys[entry.name] = entry.key
         }
-        for name in required where fields.values[name] == nil {
+        // A misspelt required key is one mistake, already reported with its fix.
+        for name in required where fields.values[name] == nil && !suggested.contains(name) {
             error(at: node, "\(what) is missing '\(name)'", hint: "add '\(name): …'")
         }
         return fields

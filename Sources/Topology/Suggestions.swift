@@ -2,7 +2,7 @@
 /// distance, if it is close enough to be a plausible typo.
 enum Suggestions {
     static func closest(to word: String, in candidates: [String]) -> String? {
-        let limit = max(1, min(3, word.count / 3))
+        let limit = max(2, min(3, word.count / 3))
         var best: (String, Int)?
         for candidate in candidates {
             let distance = editDistance(word.lowercased(), candidate.lowercased())

@@ -4,7 +4,7 @@ import Yams
 /// section, collecting every located problem (DESIGN §3). Cross-field rules
 /// (unknown regions, clashing addresses and keys, mode mismatches) are in
 /// `TopologyValidator`, which runs on whatever this parser could read so that
-/// one run reports all the errors of a file.
+/// one run reports all the errors of a file. Single-threaded: one parser per parse.
 final class TopologyParser {
     let reader: NodeReader
     /// Where each value came from, for the validator's messages.
@@ -49,6 +49,7 @@ final class TopologyParser {
         var regions: [Region] = []
         for entry in entries {
             guard reader.identifier(entry.name, at: entry.key, what: "region") else { continue }
+            sources.declaredRegions.insert(entry.name)
             sources.record("regions.\(entry.name)", reader.location(of: entry.key))
             let what = "region '\(entry.name)'"
             guard let f = reader.fields(of: entry.value, what: what, allowed: ["lat", "lon", "clients"],
@@ -112,7 +113,7 @@ final class TopologyParser {
                              hint: "remove it, or set mode: wireguard")
             }
         } else if mode == .wireguard {
-            reader.error(at: node, "overlay is missing 'network' (wireguard mode needs the overlay prefix)",
+            reader.error(at: node, "overlay in wireguard mode is missing 'network', the overlay prefix",
                          hint: "add 'network: 10.77.0.0/16'")
         }
         if let node = f["wireguard-port"] {
@@ -145,6 +146,12 @@ final class TopologyParser {
             for (key, value) in f.values { sources.record("\(path).\(key)", reader.location(of: value)) }
             for (key, keyNode) in f.keys { sources.record("\(path).\(key).key", reader.location(of: keyNode)) }
             let region = f["region"].flatMap { reader.string($0, what: "region") }
+            // Checked here rather than in the validator so that a bridge with
+            // another broken field still has its region checked.
+            if let region, let node = f["region"], !sources.declaredRegions.contains(region) {
+                reader.error(at: node, "bridge '\(entry.name)' is in unknown region '\(region)'",
+                             hint: Suggestions.hint(for: region, in: sources.declaredRegions.sorted(), noun: "region"))
+            }
             let media = f["media"].flatMap { reader.socketAddress($0, what: "media address") }
             let overlay = f["overlay"].flatMap { reader.socketAddress($0, what: "overlay address") }
             let wireguard = f["wireguard"].flatMap { parseWireGuardPeer($0, path: path) }
@@ -228,6 +235,9 @@ struct SourceMap {
     private var locations: [String: SourceLocation] = [:]
     /// Latency keys as written, for region checks: (pair, left, right, where).
     var latencyKeys: [(pair: RegionPair, left: String, right: String, at: SourceLocation)] = []
+    /// Every region name declared, even those whose settings had errors, so
+    /// that one bad region does not also fail every bridge that names it.
+    var declaredRegions: Set<String> = []
 
     mutating func record(_ path: String, _ location: SourceLocation) {
         locations[path] = location

@@ -22,12 +22,7 @@ struct TopologyValidator {
     private var regionNames: [String] { topology.regions.map(\.name) }
 
     private func checkRegionReferences() {
-        let known = Set(regionNames)
-        for bridge in topology.bridges where !known.contains(bridge.region) {
-            reader.error(at: at("bridges.\(bridge.id).region"),
-                         "bridge '\(bridge.id)' is in unknown region '\(bridge.region)'",
-                         hint: Suggestions.hint(for: bridge.region, in: regionNames, noun: "region"))
-        }
+        let known = sources.declaredRegions
         let fallback = topology.signaling.defaultRegion
         if fallback.isEmpty {
             reader.error(at: at("signaling"), "signaling is missing 'default-region'",
