@@ -42,6 +42,10 @@ let package = Package(
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                           ],
                           swiftSettings: strict),
+
+        .testTarget(name: "TopologyTests", dependencies: ["Topology"],
+                    resources: [.copy("Corpus")], swiftSettings: strict),
+        .testTarget(name: "CLITests", dependencies: ["Topology", "Overlay"], swiftSettings: strict),
         .target(name: "Relay",
                 dependencies: ["CSRTP", "CDTLS"],
                 swiftSettings: strict),
