@@ -49,6 +49,7 @@ let package = Package(
         .target(name: "Relay",
                 dependencies: ["CSRTP", "CDTLS"],
                 swiftSettings: strict),
+        .testTarget(name: "RelayTests", dependencies: ["Relay"], swiftSettings: strict),
         .testTarget(name: "BindingsTests",
                     dependencies: ["CSodium", "CSRTP", "CDTLS", "CMNL", "Relay", "Overlay"],
                     swiftSettings: strict),

@@ -42,4 +42,25 @@ static inline int CDTLS_X509_set_notBefore_days(X509 *x, long days) {
 static inline int CDTLS_X509_set_notAfter_days(X509 *x, long days) {
     return X509_gmtime_adj(X509_getm_notAfter(x), days * 86400L) != NULL;
 }
+// DTLS transport (Sources/Relay/DTLS/DTLSTransport*.swift).
+static inline long CDTLS_CTX_set_min_proto_version(SSL_CTX *ctx, long version) {
+    return SSL_CTX_set_min_proto_version(ctx, version);
+}
+static inline long CDTLS_CTX_set_max_proto_version(SSL_CTX *ctx, long version) {
+    return SSL_CTX_set_max_proto_version(ctx, version);
+}
+static inline long CDTLS_CTX_set_session_cache_mode(SSL_CTX *ctx, long mode) {
+    return SSL_CTX_set_session_cache_mode(ctx, mode);
+}
+static inline uint64_t CDTLS_OP_NO_QUERY_MTU(void) { return SSL_OP_NO_QUERY_MTU; }
+static inline uint64_t CDTLS_OP_NO_TICKET(void) { return SSL_OP_NO_TICKET; }
+static inline uint64_t CDTLS_OP_NO_RENEGOTIATION(void) { return SSL_OP_NO_RENEGOTIATION; }
+static inline uint64_t CDTLS_OP_CIPHER_SERVER_PREFERENCE(void) { return SSL_OP_CIPHER_SERVER_PREFERENCE; }
+static inline uint64_t CDTLS_OP_COOKIE_EXCHANGE(void) { return SSL_OP_COOKIE_EXCHANGE; }
+static inline int CDTLS_set_app_data(SSL *ssl, void *data) {
+    return SSL_set_app_data(ssl, data);
+}
+static inline void *CDTLS_get_app_data(const SSL *ssl) {
+    return SSL_get_app_data(ssl);
+}
 #endif
