@@ -1,0 +1,79 @@
+/// JSON bodies of the client API (DESIGN §4). Field names are the contract.
+
+public struct JoinRequest: Codable, Sendable {
+    public var name: String
+    public var region: String?
+    public var token: String?
+}
+
+public struct JoinResponse: Codable, Sendable, Equatable {
+    public var id: String
+    public var bridge: String
+    public var region: String
+    /// Which rule decided the region: `hint`, `address` or `default`.
+    public var regionSource: String
+    public var offer: String
+    public var revision: Int
+    public var events: String
+}
+
+public struct AnswerRequest: Codable, Sendable {
+    public var sdp: String
+    public var revision: Int
+}
+
+public struct RoomInfo: Codable, Sendable, Equatable {
+    public struct Member: Codable, Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var region: String
+        public var bridge: String
+    }
+
+    public struct Edge: Codable, Sendable, Equatable {
+        public var from: String
+        public var to: String
+    }
+
+    public var room: String
+    public var participants: [Member]
+    public var bridges: [String]
+    public var tree: [Edge]
+}
+
+public struct BridgeInfo: Codable, Sendable, Equatable {
+    public var id: String
+    public var region: String
+    /// `up`, `draining` or `down`.
+    public var state: String
+    public var stress: Double
+    public var endpoints: Int
+}
+
+/// Frames of the participant events WebSocket.
+public struct EventFrame: Codable, Sendable, Equatable {
+    public struct Entry: Codable, Sendable, Equatable {
+        public var id: String
+        public var name: String
+    }
+
+    /// `offer`, `participants` (server → client) or `answer` (client → server).
+    public var type: String
+    public var sdp: String?
+    public var revision: Int?
+    public var list: [Entry]?
+    /// Set on an `error` frame answering a bad client frame.
+    public var error: String?
+
+    public static func offer(_ sdp: String, revision: Int) -> EventFrame {
+        EventFrame(type: "offer", sdp: sdp, revision: revision)
+    }
+
+    public static func participants(_ list: [Entry]) -> EventFrame {
+        EventFrame(type: "participants", list: list)
+    }
+
+    public static func failure(_ message: String) -> EventFrame {
+        EventFrame(type: "error", error: message)
+    }
+}

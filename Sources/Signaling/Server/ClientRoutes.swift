@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import NIOCore
+import Topology
+
+/// The client API routes of DESIGN §4 on a Hummingbird router.
+enum ClientRoutes {
+    static func add(to router: Router<SignalContext>, controller: Controller) {
+        router.get("/health") { _, _ in
+            JSONResponse.make(.ok, ["status": "ok"])
+        }
+        router.get("/v1/bridges") { _, _ in
+            JSONResponse.make(.ok, await controller.registry.infos())
+        }
+        router.post("/v1/rooms/:room/participants") { request, context in
+            await respond(.created) { () throws(APIError) in
+                let room = try context.parameters.require("room")
+                let body = try await JSONResponse.decode(JoinRequest.self, from: request)
+                return try await controller.join(room: room, request: body, clientAddress: clientIP(context))
+            }
+        }
+        router.post("/v1/rooms/:room/participants/:id/answer") { request, context in
+            await respondEmpty {  () throws(APIError) in
+                let body = try await JSONResponse.decode(AnswerRequest.self, from: request)
+                try await controller.answer(room: try context.parameters.require("room"),
+                                            participant: try context.parameters.require("id"),
+                                            sdp: body.sdp, revision: body.revision)
+            }
+        }
+        router.delete("/v1/rooms/:room/participants/:id") { _, context in
+            await respondEmpty { () throws(APIError) in
+                try await controller.leave(room: try context.parameters.require("room"),
+                                           participant: try context.parameters.require("id"))
+            }
+        }
+        router.get("/v1/rooms/:room") { _, context in
+            await respond(.ok) { () throws(APIError) in
+                try await controller.roomInfo(try context.parameters.require("room"))
+            }
+        }
+        EventSocket.add(to: router, controller: controller)
+    }
+
+    private static func respond<T: Encodable>(_ status: HTTPResponse.Status,
+                                              _ body: () async throws(APIError) -> T) async -> Response {
+        do { return JSONResponse.make(status, try await body()) } catch { return JSONResponse.error(error) }
+    }
+
+    private static func respondEmpty(_ body: () async throws(APIError) -> Void) async -> Response {
+        do {
+            try await body()
+            return Response(status: .noContent)
+        } catch {
+            return JSONResponse.error(error)
+        }
+    }
+
+    static func clientIP(_ context: SignalContext) -> IPAddress? {
+        context.remoteAddress?.ipAddress.flatMap { IPAddress($0) }
+    }
+}
+
+extension Parameters {
+    func require(_ name: String) throws(APIError) -> String {
+        guard let value = self.get(name) else { throw .badRequest("missing \(name)") }
+        return value
+    }
+}
