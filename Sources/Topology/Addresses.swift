@@ -83,7 +83,8 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public static func parse(_ text: String) -> Result<SocketAddress, ParseError> {
+    /// `allowingPortZero` is for listeners, where port 0 asks the kernel for a free port.
+    public static func parse(_ text: String, allowingPortZero: Bool = false) -> Result<SocketAddress, ParseError> {
         let hostPart: Substring
         let portPart: Substring
         if text.hasPrefix("[") {
@@ -102,7 +103,7 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         }
         guard let host = IPAddress(String(hostPart)) else { return .failure(.badHost(String(hostPart))) }
         guard !portPart.isEmpty, portPart.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let port = Int(portPart), (1...65535).contains(port) else {
+              let port = Int(portPart), ((allowingPortZero ? 0 : 1)...65535).contains(port) else {
             return .failure(.badPort(String(portPart)))
         }
         return .success(SocketAddress(host: host, port: UInt16(port)))

@@ -9,8 +9,13 @@ struct Meridian: AsyncParsableCommand {
         commandName: "meridian",
         abstract: "A self-hosted media relay for video meetings that span continents.",
         subcommands: [
+            UpCommand.self,
+            SignalCommand.self,
+            BridgeCommand.self,
             TopologyCommand.self,
             KeygenCommand.self,
+            OverlayCommand.self,
+            BenchCommand.self,
         ]
     )
 }

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Control
+import Foundation
+import Relay
+import Topology
+
+struct BridgeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bridge",
+        abstract: "Run one bridge (the media relay), or derive its control-channel secret.",
+        subcommands: [Run.self, Secret.self],
+        defaultSubcommand: Run.self
+    )
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the bridge ID of the topology: media on its 'media' address, dialing the controller."
+        )
+
+        @Option(help: "The topology file.")
+        var topology: String
+
+        @Option(help: "This bridge's id in the topology.")
+        var id: String
+
+        @Option(help: "Controller URL (ws://HOST:PORT); default: from signaling.listen of the topology.")
+        var controller: String?
+
+        @Option(help: "File holding this bridge's control secret (from 'meridian bridge secret').")
+        var secretFile: String
+
+        func run() async throws {
+            let topology = try loadOrExit(self.topology)
+            guard let entry = topology.bridge(id: id) else {
+                throw ValidationError("bridge '\(id)' is not in \(self.topology); known: \(topology.bridges.map(\.id).joined(separator: ", "))")
+            }
+            let secret = String(decoding: try readSecret(secretFile), as: UTF8.self)
+            let bridge = try startBridge(entry)
+            say("bridge \(id) (\(entry.region)): media \(bridge.mediaAddress), fingerprint \(bridge.fingerprint)")
+            let url = controller ?? controllerURL(topology.signaling.listen)
+            let client = BridgeControlClient(bridge: bridge, controllerURL: url + ControlProtocol.path,
+                                             secret: secret, logger: makeLogger("meridian.bridge.\(id)"))
+            await runUntilSignal { await client.run() }
+            await bridge.stop()
+        }
+    }
+
+    struct Secret: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the control secret of bridge ID, derived from the cluster secret.",
+            discussion: "Give each bridge only its own secret; the controller keeps the cluster secret."
+        )
+
+        @Option(help: "The bridge id.")
+        var id: String
+
+        @Option(help: "File holding the cluster secret.")
+        var clusterSecretFile: String
+
+        func run() throws {
+            say(BridgeSecret.derive(clusterSecret: try readSecret(clusterSecretFile), bridge: id))
+        }
+    }
+}
+
+/// Binds and starts a bridge as the topology describes it.
+func startBridge(_ entry: Bridge) throws -> MediaBridge {
+    guard let media = PeerAddress(entry.media.description) else {
+        throw ValidationError("bad media address \(entry.media)")
+    }
+    let bridge = try MediaBridge(configuration: .init(id: entry.id, region: entry.region, media: media,
+                                                       capacity: entry.capacity))
+    bridge.start()
+    return bridge
+}
+
+/// `ws://` URL of a listen address; an unspecified host means this machine.
+func controllerURL(_ listen: SocketAddress) -> String {
+    let host = listen.host.isUnspecified ? (listen.host.isIPv6 ? "[::1]" : "127.0.0.1")
+        : (listen.host.isIPv6 ? "[\(listen.host)]" : "\(listen.host)")
+    return "ws://\(host):\(listen.port)"
+}
+
+/// Runs `body` until SIGINT or SIGTERM.
+func runUntilSignal(_ body: @escaping @Sendable () async -> Void) async {
+    await withTaskGroup(of: Void.self) { group in
+        group.addTask { await body() }
+        group.addTask { await terminationSignal() }
+        await group.next()
+        group.cancelAll()
+    }
+}
+
+/// Returns at the first SIGINT or SIGTERM.
+func terminationSignal() async {
+    signal(SIGINT, SIG_IGN)
+    signal(SIGTERM, SIG_IGN)
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let once = OnceFlag()
+        let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
+        for source in sources {
+            // The handler holds the sources, keeping them alive while the process runs.
+            source.setEventHandler { if once.claim() { _ = sources; continuation.resume() } }
+            source.resume()
+        }
+    }
+}
+
+/// True exactly once, from any thread.
+final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var claimed = false
+
+    func claim() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if claimed { return false }
+        claimed = true
+        return true
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Signaling
+import Topology
+
+struct SignalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "signal",
+        abstract: "Run the controller: client API, bridge selection, SDP, the bridges' control channel."
+    )
+
+    @Option(help: "The topology file.")
+    var topology: String
+
+    @Option(help: "Listen address (HOST:PORT); default: signaling.listen of the topology.")
+    var listen: String?
+
+    @Option(help: "File holding the cluster secret the bridges' secrets derive from (see 'meridian bridge secret').")
+    var clusterSecretFile: String
+
+    func run() async throws {
+        let topology = try loadOrExit(self.topology)
+        let secret = try readSecret(clusterSecretFile)
+        let logger = makeLogger("meridian.signal")
+        let address = try listenAddress(listen, default: topology.signaling.listen)
+        let controller = Controller(topology: topology, registry: BridgeRegistry(topology: topology)) { say($0) }
+        let app = SignalServer.makeApplication(controller: controller, clusterSecret: secret,
+                                               host: address.host.description, port: Int(address.port),
+                                               logger: logger) { port in
+            say("controller: http://\(address.host):\(port)")
+        }
+        try await app.runService()
+    }
+}
+
+/// `HOST:PORT` from an option, or the topology's default.
+func listenAddress(_ text: String?, default fallback: SocketAddress) throws -> SocketAddress {
+    guard let text else { return fallback }
+    switch SocketAddress.parse(text, allowingPortZero: true) {
+    case .success(let address): return address
+    case .failure(let why): throw ValidationError("--listen \(text): \(why)")
+    }
+}
+
+/// A secret file's bytes, trimmed of surrounding whitespace; at least 16 bytes.
+func readSecret(_ path: String) throws -> [UInt8] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw ValidationError("cannot read the secret file \(path)")
+    }
+    let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    guard text.utf8.count >= 16 else { throw ValidationError("\(path): a secret needs at least 16 characters") }
+    return Array(text.utf8)
+}
+
+func makeLogger(_ label: String) -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = ProcessInfo.processInfo.environment["MERIDIAN_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+    return logger
+}
