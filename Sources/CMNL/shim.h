@@ -8,6 +8,7 @@
 #include <linux/if_link.h>
 #include <linux/if_addr.h>
 #include <linux/genetlink.h>
+#include <linux/wireguard.h>
 #include <net/if.h>
 #include <sys/socket.h>
 #include <time.h>
