@@ -87,7 +87,7 @@ public struct BridgeKeyFile: Sendable, Equatable {
 
     public static func parse(_ contents: String, path: String) throws(Failure) -> BridgeKeyFile {
         var fields: [String: String] = [:]
-        for (index, raw) in contents.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in contents.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let colon = line.firstIndex(of: ":") else {

@@ -48,6 +48,12 @@ public struct BridgeInfo: Codable, Sendable, Equatable {
     public var state: String
     public var stress: Double
     public var endpoints: Int
+    /// Media counters from the bridge's last stats report.
+    public var packetsIn: UInt64
+    public var packetsOut: UInt64
+    public var retransmissions: UInt64
+    /// Dropped datagrams by reason (`unknown-kind`, `stun-unauthorized`, …).
+    public var drops: [String: UInt64]
 }
 
 /// Frames of the participant events WebSocket.

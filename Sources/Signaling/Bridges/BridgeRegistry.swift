@@ -94,8 +94,10 @@ public actor BridgeRegistry {
         order.compactMap { id in
             guard let entry = entries[id] else { return nil }
             let state = !isUp(id) ? "down" : entry.bridge.drain ? "draining" : "up"
-            return BridgeInfo(id: id, region: entry.bridge.region, state: state,
-                              stress: entry.stats.stress, endpoints: entry.stats.endpoints)
+            let stats = entry.stats
+            return BridgeInfo(id: id, region: entry.bridge.region, state: state, stress: stats.stress,
+                              endpoints: stats.endpoints, packetsIn: stats.packetsIn, packetsOut: stats.packetsOut,
+                              retransmissions: stats.retransmissions, drops: stats.drops)
         }
     }
 

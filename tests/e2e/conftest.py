@@ -1,0 +1,104 @@
+"""Starts `meridian up` (the real binary) on a topology with free ports."""
+
+import os
+import re
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BINARY = os.environ.get("MERIDIAN_BIN", os.path.join(ROOT, ".build", "debug", "meridian"))
+
+
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def topology_text(bridges):
+    """A loopback topology with the given (id, region) bridges on free ports."""
+    lines = [
+        "version: 1",
+        "name: e2e",
+        "regions:",
+        "  eu-central: { lat: 50.11, lon: 8.68 }",
+        "  us-east: { lat: 39.04, lon: -77.49 }",
+        "  ap-southeast: { lat: 1.35, lon: 103.82 }",
+        "overlay:",
+        "  mode: loopback",
+        "bridges:",
+    ]
+    for bridge_id, region in bridges:
+        lines += [
+            f"  {bridge_id}:",
+            f"    region: {region}",
+            f"    media: 127.0.0.1:{free_udp_port()}",
+            f"    overlay: 127.0.0.1:{free_udp_port()}",
+        ]
+    lines += ["signaling:", "  listen: 127.0.0.1:8080", "  default-region: eu-central", ""]
+    return "\n".join(lines)
+
+
+class Cluster:
+    def __init__(self, process, url, bridges, log_path):
+        self.process, self.url, self.bridges, self.log_path = process, url, bridges, log_path
+
+    def output(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+
+@pytest.fixture
+def cluster():
+    directory = tempfile.mkdtemp(prefix="meridian-e2e-")
+    path = os.path.join(directory, "topology.yaml")
+    with open(path, "w") as f:
+        f.write(topology_text([("fra-1", "eu-central"), ("iad-1", "us-east"), ("sin-1", "ap-southeast")]))
+    log_path = os.path.join(directory, "up.log")
+    log = open(log_path, "w")
+    process = subprocess.Popen(
+        [BINARY, "up", "--topology", path, "--listen", "127.0.0.1:0"],
+        stdout=subprocess.PIPE, stderr=log, text=True, cwd=ROOT,
+    )
+    url, bridges = None, {}
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and process.poll() is None:
+        line = process.stdout.readline()
+        log.write(line)
+        log.flush()
+        if m := re.match(r"controller: (http://\S+)", line):
+            url = m.group(1)
+        if m := re.match(r"bridge (\S+) \((\S+)\): media (\S+)", line):
+            host, port = m.group(3).rsplit(":", 1)
+            bridges[m.group(1)] = (host, int(port))
+        if line.startswith("join with:"):
+            break
+    assert url, f"meridian up did not start; log: {log_path}"
+
+    # Keep draining stdout into the log so the process never blocks on a full pipe.
+    import threading
+
+    def drain():
+        for line in process.stdout:
+            log.write(line)
+            log.flush()
+
+    threading.Thread(target=drain, daemon=True).start()
+    # Bridges dial the controller right after start; give them a moment.
+    import urllib.request, json
+    for _ in range(100):
+        with urllib.request.urlopen(url + "/v1/bridges") as r:
+            if all(b["state"] == "up" for b in json.load(r)):
+                break
+        time.sleep(0.1)
+    yield Cluster(process, url, bridges, log_path)
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()

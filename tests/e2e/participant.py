@@ -1,0 +1,138 @@
+"""A real WebRTC participant (aiortc) that joins a Meridian room through the
+client API, sends synthetic VP8 video and Opus audio, and counts the frames it
+decodes from each other participant."""
+
+import asyncio
+import fractions
+import json
+import time
+from collections import defaultdict
+
+import aiohttp
+import numpy
+from aiortc import RTCBundlePolicy, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack
+from av import VideoFrame
+
+
+class SmallVideoTrack(VideoStreamTrack):
+    """320x240 frames at 30 fps with a moving bar, cheap to encode on 2 cores."""
+
+    def __init__(self):
+        super().__init__()
+        self.counter = 0
+
+    async def recv(self):
+        pts, time_base = await self.next_timestamp()
+        image = numpy.zeros((240, 320, 3), numpy.uint8)
+        x = (self.counter * 4) % 320
+        image[:, x : x + 16] = (255, 128, 0)
+        self.counter += 1
+        frame = VideoFrame.from_ndarray(image, format="bgr24")
+        frame.pts, frame.time_base = pts, time_base
+        return frame
+
+
+class Participant:
+    def __init__(self, base_url, room, name, region=None, munge_offer=None):
+        self.base_url = base_url
+        self.room = room
+        self.name = name
+        self.region = region
+        self.munge_offer = munge_offer or (lambda sdp: sdp)
+        # Meridian bundles every m-line on one transport (DESIGN §4: clients use max-bundle).
+        self.pc = RTCPeerConnection(RTCConfiguration(bundlePolicy=RTCBundlePolicy.MAX_BUNDLE))
+        self.session = aiohttp.ClientSession()
+        self.id = None
+        self.bridge = None
+        self.revision = 0
+        self.offers = []  # every offer SDP received, in order
+        self.participants = []  # last participants list pushed
+        self.video_frames = defaultdict(int)  # remote participant id -> decoded frames
+        self.audio_frames = defaultdict(int)
+        self.last_video_at = {}
+        self.tasks = []
+        self.answer_errors = []
+        self.pc.on("track", self._on_track)
+
+    # --- joining and negotiation -------------------------------------------
+
+    async def join(self):
+        body = {"name": self.name}
+        if self.region:
+            body["region"] = self.region
+        async with self.session.post(f"{self.base_url}/v1/rooms/{self.room}/participants", json=body) as r:
+            text = await r.text()
+            assert r.status == 201, f"join failed: {r.status} {text}"
+            joined = json.loads(text)
+        self.id, self.bridge, self.joined = joined["id"], joined["bridge"], joined
+        await self._apply_offer(joined["offer"], joined["revision"], first=True)
+        self.tasks.append(asyncio.ensure_future(self._events(joined["events"])))
+        return joined
+
+    async def _apply_offer(self, sdp, revision, first=False):
+        self.offers.append(sdp)
+        await self.pc.setRemoteDescription(RTCSessionDescription(self.munge_offer(sdp), "offer"))
+        if first:
+            transceivers = self.pc.getTransceivers()
+            transceivers[0].sender.replaceTrack(AudioStreamTrack())
+            transceivers[0].direction = "sendonly"
+            transceivers[1].sender.replaceTrack(SmallVideoTrack())
+            transceivers[1].direction = "sendonly"
+        answer = await self.pc.createAnswer()
+        await self.pc.setLocalDescription(answer)
+        url = f"{self.base_url}/v1/rooms/{self.room}/participants/{self.id}/answer"
+        async with self.session.post(url, json={"sdp": self.pc.localDescription.sdp, "revision": revision}) as r:
+            if r.status != 204:
+                self.answer_errors.append((r.status, await r.text()))
+            else:
+                self.revision = revision
+
+    async def _events(self, path):
+        url = self.base_url.replace("http://", "ws://") + path
+        async with self.session.ws_connect(url) as ws:
+            async for message in ws:
+                if message.type != aiohttp.WSMsgType.TEXT:
+                    break
+                frame = json.loads(message.data)
+                if frame["type"] == "offer":
+                    await self._apply_offer(frame["sdp"], frame["revision"])
+                elif frame["type"] == "participants":
+                    self.participants = frame["list"]
+
+    async def leave(self):
+        async with self.session.delete(f"{self.base_url}/v1/rooms/{self.room}/participants/{self.id}") as r:
+            assert r.status == 204, await r.text()
+
+    async def close(self):
+        for task in self.tasks:
+            task.cancel()
+        await self.pc.close()
+        await self.session.close()
+
+    # --- media ----------------------------------------------------------------
+
+    def _on_track(self, track):
+        # The offer's a=msid is "<participant id> <participant id>-<kind>".
+        owner = track.id.rsplit("-", 1)[0] if track.id else "?"
+        self.tasks.append(asyncio.ensure_future(self._consume(track, owner)))
+
+    async def _consume(self, track, owner):
+        counts = self.video_frames if track.kind == "video" else self.audio_frames
+        while True:
+            try:
+                await track.recv()
+            except Exception:
+                return
+            counts[owner] += 1
+            if track.kind == "video":
+                self.last_video_at[owner] = time.monotonic()
+
+
+async def wait_until(predicate, timeout, interval=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        await asyncio.sleep(interval)
+    return predicate()

@@ -1,0 +1,72 @@
+"""Three real aiortc participants in one room on one bridge (issue: one-bridge slice)."""
+
+import asyncio
+import json
+import urllib.request
+
+from participant import Participant, wait_until
+
+
+def bridges_info(url):
+    with urllib.request.urlopen(url + "/v1/bridges") as r:
+        return json.load(r)
+
+
+def everyone_receives(people, video, audio):
+    def check():
+        for p in people:
+            for other in people:
+                if other is p:
+                    continue
+                if p.video_frames[other.id] < video or p.audio_frames[other.id] < audio:
+                    return False
+        return True
+    return check
+
+
+def counts(people):
+    return {p.name: {"video": dict(p.video_frames), "audio": dict(p.audio_frames)} for p in people}
+
+
+async def test_three_participants_see_and_hear_each_other_then_one_leaves(cluster):
+    people = [Participant(cluster.url, "standup", name) for name in ("alice", "bob", "carol")]
+    try:
+        for p in people:
+            await p.join()
+        assert len({p.bridge for p in people}) == 1, "one bridge per room"
+
+        ok = await wait_until(everyone_receives(people, video=50, audio=100), timeout=60)
+        assert ok, f"frames decoded: {counts(people)}\n{cluster.output()[-3000:]}"
+        for p in people:
+            assert not p.answer_errors, p.answer_errors
+            assert {e["name"] for e in p.participants} == {"alice", "bob", "carol"}
+
+        alice, bob, carol = people
+        offers_before = {p.name: len(p.offers) for p in (alice, bob)}
+        await carol.leave()
+        await carol.close()
+
+        # Both receive a renegotiation offer where carol's m-lines are inactive.
+        def renegotiated():
+            return all(len(p.offers) > offers_before[p.name] for p in (alice, bob))
+        assert await wait_until(renegotiated, timeout=10)
+        for p in (alice, bob):
+            last = p.offers[-1]
+            carol_section = [s for s in last.split("m=")[1:] if f"msid:{carol.id}" in s]
+            assert not carol_section, "carol's m-lines must lose their sources"
+            inactive = [s for s in last.split("m=")[1:] if "a=inactive" in s]
+            assert len(inactive) == 2, "carol's audio and video m-lines become inactive"
+            assert {e["name"] for e in p.participants} == {"alice", "bob"}
+
+        # ... and keep receiving each other.
+        before = {p.name: (p.video_frames[q.id], p.audio_frames[q.id])
+                  for p, q in ((alice, bob), (bob, alice))}
+        def still_flowing():
+            return all(p.video_frames[q.id] >= before[p.name][0] + 30 and p.audio_frames[q.id] >= before[p.name][1] + 50
+                       for p, q in ((alice, bob), (bob, alice)))
+        assert await wait_until(still_flowing, timeout=20), counts((alice, bob))
+        room = json.load(urllib.request.urlopen(f"{cluster.url}/v1/rooms/standup"))
+        assert {m["name"] for m in room["participants"]} == {"alice", "bob"}
+    finally:
+        for p in people:
+            await p.close()
