@@ -64,6 +64,8 @@ let package = Package(
 
         .testTarget(name: "TopologyTests", dependencies: ["Topology"],
                     resources: [.copy("Corpus")], swiftSettings: strict),
+        .testTarget(name: "SignalingTests", dependencies: ["Signaling", "Control", "Topology"],
+                    swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["Topology", "Overlay"], swiftSettings: strict),
         .target(name: "Relay",
                 dependencies: [
@@ -80,7 +82,10 @@ let package = Package(
         .testTarget(name: "CascadeTests",
                     dependencies: ["Cascade", "Topology"],
                     swiftSettings: strict),
-        .testTarget(name: "RelayTests", dependencies: ["Relay"], swiftSettings: strict),
+        .testTarget(name: "RelayTests", dependencies: ["Relay", "CAllocationCounter"], swiftSettings: strict),
+        // Test-only: per-thread allocation counting by interposing malloc in
+        // the test executable (ForwardingAllocationTests).
+        .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
         .testTarget(name: "BindingsTests",
                     dependencies: ["CSodium", "CSRTP", "CDTLS", "CMNL", "Relay", "Overlay"],
                     swiftSettings: strict),
