@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the wire-format fuzz targets with libFuzzer.
 #
-#   Fuzz/run.sh TARGET [RUNS]     TARGET: stun | rtp | rtcp | all   (RUNS default 100000)
+#   Fuzz/run.sh TARGET [RUNS]     TARGET: stun | rtp | rtcp | sdp | all   (RUNS default 100000)
 #   Fuzz/run.sh all 1000000       every target for a million inputs each
 #
 # Each target is one Fuzz/Fuzz<NAME>.swift file compiled with `swiftc
@@ -17,16 +17,14 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 FUZZ_DIR="${FUZZ_DIR:-$ROOT/.build-fuzz}"
 SWIFTC="${SWIFTC:-swiftc}"
-TARGETS=(stun rtp rtcp)
-# The SDP parser's target belongs to the Signaling owner: add Fuzz/FuzzSDP.swift,
-# a `sdp)` case below listing the SDP parser's sources, "sdp" to TARGETS and
-# seeds in Fuzz/seeds/sdp.
+TARGETS=(stun rtp rtcp sdp)
 
 sources() {
     case "$1" in
         stun) echo Sources/Relay/STUN/*.swift Sources/Relay/RTP/DatagramKind.swift ;;
         rtp)  echo Sources/Relay/RTP/*.swift ;;
         rtcp) echo Sources/Relay/RTP/*.swift Sources/Relay/RTP/RTCP/*.swift ;;
+        sdp)  echo Sources/Signaling/SDP/SDPDocument.swift Sources/Signaling/SDP/AnswerReader.swift ;;
         *) echo "unknown fuzz target '$1' (known: ${TARGETS[*]} all)" >&2; return 1 ;;
     esac
 }
@@ -36,6 +34,17 @@ harness() {
         stun) echo Fuzz/FuzzSTUN.swift ;;
         rtp)  echo Fuzz/FuzzRTP.swift ;;
         rtcp) echo Fuzz/FuzzRTCP.swift ;;
+        sdp)  echo Fuzz/FuzzSDP.swift ;;
+    esac
+}
+
+# The wire parsers read through unsafe buffer pointers, whose bounds checks
+# only exist at -Onone; the SDP parser works on Strings, which keep their
+# checks at -O and are ~3x faster there.
+optimization() {
+    case "$1" in
+        sdp) echo -O ;;
+        *) echo -Onone ;;
     esac
 }
 
@@ -46,7 +55,7 @@ build() {
     mkdir -p "$FUZZ_DIR"
     local log="$FUZZ_DIR/build-$target.log"
     # shellcheck disable=SC2086  # the source lists are globs on purpose
-    if ! "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -Onone -g \
+    if ! "$SWIFTC" -sanitize=fuzzer,address -parse-as-library "$(optimization "$target")" -g \
         -swift-version 6 -enable-upcoming-feature ExistentialAny \
         -module-name RelayFuzz -I Sources/CDTLS \
         $files "$(harness "$target")" -lssl -lcrypto \
@@ -83,7 +92,7 @@ run() {
 target="${1:-}"
 runs="${2:-100000}"
 if [[ -z "$target" ]]; then
-    echo "usage: Fuzz/run.sh stun|rtp|rtcp|all [RUNS]" >&2
+    echo "usage: Fuzz/run.sh stun|rtp|rtcp|sdp|all [RUNS]" >&2
     exit 2
 fi
 if [[ "$target" == all ]]; then

@@ -60,3 +60,12 @@ struct AnswerReaderTests {
         }
     }
 }
+
+struct SDPDocumentTests {
+    /// Found by Fuzz/FuzzSDP.swift: a value ending in CR printed as "…\r\r\n"
+    /// and came back without it. Control characters are now refused.
+    @Test func controlCharactersInsideALineAreRefused() {
+        #expect(throws: SDPError.self) { try SDPDocument(parsing: "v=0\r\no=- 1 1 IN IP4 0\r\r\r\ns=-\r\nt=0 0\r\n") }
+        #expect(throws: SDPError.self) { try SDPDocument(parsing: "v=0\r\no=- 1\0 1 IN IP4 0\r\ns=-\r\nt=0 0\r\n") }
+    }
+}

@@ -106,6 +106,10 @@ extension SDPDocument {
             var line = Substring(raw)
             if line.hasSuffix("\r") { line = line.dropLast() }
             if line.isEmpty { continue }
+            // RFC 8866 §9: values are byte strings without CR, LF or NUL.
+            guard !line.contains(where: { $0 == "\r" || $0 == "\0" || $0.unicodeScalars.contains("\r") }) else {
+                throw SDPError("control character inside a line", line: number)
+            }
             guard line.count >= 2, let type = line.first, type.isASCII, type.isLowercase,
                   line.dropFirst().first == "=" else {
                 throw SDPError("expected '<letter>=<value>', got '\(line.prefix(40))'", line: number)
