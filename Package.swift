@@ -90,7 +90,7 @@ let package = Package(
                     dependencies: ["CSodium", "CSRTP", "CDTLS", "CMNL", "Relay", "Overlay"],
                     swiftSettings: strict),
         .testTarget(name: "OverlayTests",
-                    dependencies: ["Overlay", "Topology", "CSodium"],
+                    dependencies: ["Overlay", "Topology", "CSodium", "CAllocationCounter"],
                     swiftSettings: strict),
 
     ],

@@ -1,0 +1,190 @@
+import CSodium
+
+/// `meridian bench seal`: nanoseconds per `SealRegistry.seal` and `open` of one
+/// datagram, against the bare libsodium calls they wrap
+/// (`crypto_aead_chacha20poly1305_ietf_encrypt_detached` / `decrypt_detached`
+/// with the same key size, nonce, associated data and buffer layout), measured
+/// in the same process, on the same buffers, interleaved round by round so both
+/// see the same CPU frequency and cache state.
+///
+/// The registry side is the full packet path: handle lookup, session limits,
+/// header, nonce, AEAD, counter; and on open: header parse, link and key
+/// lookup, replay window check and commit. Each round seals a batch of
+/// datagrams, then opens them (so the opens are genuine fresh packets); the
+/// figure is the median over rounds of ns per packet.
+public enum SealBenchmark {
+    public struct Configuration: Sendable {
+        public var payloadSize: Int
+        public var batch: Int
+        public var rounds: Int
+        public var warmupRounds: Int
+
+        public init(payloadSize: Int = 1_100, batch: Int = 256, rounds: Int = 400, warmupRounds: Int = 20) {
+            self.payloadSize = payloadSize
+            self.batch = batch
+            self.rounds = rounds
+            self.warmupRounds = warmupRounds
+        }
+    }
+
+    /// Median and best ns per packet for one operation.
+    public struct Figure: Sendable {
+        public let median: Double
+        public let best: Double
+    }
+
+    public struct Figures: Sendable {
+        public let configuration: Configuration
+        public let seal: Figure
+        public let open: Figure
+        public let rawSeal: Figure
+        public let rawOpen: Figure
+        public var sealRatio: Double { seal.median / rawSeal.median }
+        public var openRatio: Double { open.median / rawOpen.median }
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case invalidConfiguration(String)
+        case setup(String)
+        case openFailed(String)
+
+        public var description: String {
+            switch self {
+            case .invalidConfiguration(let why): "invalid benchmark configuration: \(why)"
+            case .setup(let why): "benchmark setup failed: \(why)"
+            case .openFailed(let why): "a datagram sealed by the benchmark did not open: \(why)"
+            }
+        }
+    }
+
+    public static func run(_ configuration: Configuration = Configuration()) throws(Failure) -> Figures {
+        guard configuration.payloadSize >= 0, configuration.batch > 0, configuration.rounds > 0,
+              configuration.warmupRounds >= 0 else {
+            throw .invalidConfiguration("sizes and counts must be positive")
+        }
+        let (sender, receiver, peer) = try connectedPair()
+        let now = ContinuousClock.now
+        let stride = (SealHeader.sealedSize(payloadLength: configuration.payloadSize) + 63) & ~63
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: stride * configuration.batch, alignment: 64)
+        defer { memory.deallocate() }
+        randombytes_buf(memory.baseAddress!, memory.count)
+        let rawKey = SecretBytes.random(count: EnvelopeCipher.keySize)
+        let sealedLength = SealHeader.sealedSize(payloadLength: configuration.payloadSize)
+        func slot(_ index: Int) -> UnsafeMutableRawBufferPointer {
+            UnsafeMutableRawBufferPointer(rebasing: memory[(index * stride)..<(index * stride + sealedLength)])
+        }
+
+        var samples: [[Double]] = Array(repeating: [], count: 4)
+        var rawCounter: UInt64 = 0
+        for round in 0..<(configuration.warmupRounds + configuration.rounds) {
+            var elapsed = [Double](repeating: 0, count: 4)
+            let order = round.isMultiple(of: 2) ? [0, 1] : [1, 0]
+            for group in order {
+                if group == 0 {
+                    elapsed[0] = try time { () throws(Failure) in
+                        for index in 0..<configuration.batch {
+                            do throws(SealError) {
+                                _ = try sender.seal(to: peer, payloadLength: configuration.payloadSize,
+                                                    in: slot(index), now: now)
+                            } catch { throw Failure.setup(error.description) }
+                        }
+                    }
+                    elapsed[1] = try time { () throws(Failure) in
+                        for index in 0..<configuration.batch {
+                            guard case .payload = receiver.open(slot(index), now: now) else {
+                                throw Failure.openFailed("\(receiver.counters)")
+                            }
+                        }
+                    }
+                } else {
+                    let first = rawCounter
+                    elapsed[2] = try time { () throws(Failure) in
+                        for index in 0..<configuration.batch {
+                            rawSeal(slot(index), payloadLength: configuration.payloadSize,
+                                    counter: first &+ UInt64(index), key: rawKey)
+                        }
+                    }
+                    elapsed[3] = try time { () throws(Failure) in
+                        for index in 0..<configuration.batch {
+                            guard rawOpen(slot(index), counter: first &+ UInt64(index), key: rawKey) else {
+                                throw Failure.openFailed("raw crypto_aead reference")
+                            }
+                        }
+                    }
+                    rawCounter &+= UInt64(configuration.batch)
+                }
+            }
+            guard round >= configuration.warmupRounds else { continue }
+            for operation in 0..<4 { samples[operation].append(elapsed[operation] / Double(configuration.batch)) }
+        }
+        let figures = samples.map { values -> Figure in
+            let sorted = values.sorted()
+            return Figure(median: sorted[sorted.count / 2], best: sorted[0])
+        }
+        return Figures(configuration: configuration, seal: figures[0], open: figures[1],
+                       rawSeal: figures[2], rawOpen: figures[3])
+    }
+
+    /// Two in-process registries with a completed handshake; returns the sender,
+    /// the receiver, and the receiver's handle at the sender.
+    static func connectedPair() throws(Failure) -> (SealRegistry, SealRegistry, SealPeerHandle) {
+        let keyA = KeyPair.generate(), keyB = KeyPair.generate()
+        let a: SealRegistry, b: SealRegistry
+        do {
+            a = try SealRegistry(localId: "bench-a", localKey: keyA,
+                                 peers: [SealPeerIdentity(id: "bench-b", publicKey: keyB.publicKey)])
+            b = try SealRegistry(localId: "bench-b", localKey: keyB,
+                                 peers: [SealPeerIdentity(id: "bench-a", publicKey: keyA.publicKey)])
+        } catch { throw .setup(error.description) }
+        guard let peer = a.peer(id: "bench-b"), let hello = a.connect(to: peer, now: .now) else {
+            throw .setup("no hello")
+        }
+        var inFlight: [(to: SealRegistry, datagram: [UInt8])] = [(b, hello.datagram)]
+        while let (target, datagram) = inFlight.popLast() {
+            var copy = datagram
+            let result = copy.withUnsafeMutableBytes { target.open($0, now: .now) }
+            switch result {
+            case .handshake(_, let reply?): inFlight.append((target === a ? b : a, reply))
+            case .handshake(_, nil), .payload: break
+            case .dropped(let reason): throw .setup("handshake datagram dropped: \(reason)")
+            }
+        }
+        guard a.status(peer)?.state == .established else { throw .setup("handshake did not complete") }
+        return (a, b, peer)
+    }
+
+    private static func time(_ body: () throws(Failure) -> Void) throws(Failure) -> Double {
+        let start = ContinuousClock.now
+        try body()
+        let elapsed = ContinuousClock.now - start
+        let (seconds, attoseconds) = elapsed.components
+        return Double(seconds) * 1e9 + Double(attoseconds) / 1e9
+    }
+
+    private static func rawSeal(_ buffer: UnsafeMutableRawBufferPointer, payloadLength: Int,
+                                counter: UInt64, key: SecretBytes) {
+        var nonce = rawNonce(counter)
+        let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        _ = withUnsafeBytes(of: &nonce) { nonceBytes in
+            crypto_aead_chacha20poly1305_ietf_encrypt_detached(
+                base + 16, base + 16 + payloadLength, nil, base + 16, UInt64(payloadLength),
+                base, 16, nil, nonceBytes.baseAddress!.assumingMemoryBound(to: UInt8.self), key.pointer)
+        }
+    }
+
+    private static func rawOpen(_ buffer: UnsafeMutableRawBufferPointer, counter: UInt64, key: SecretBytes) -> Bool {
+        var nonce = rawNonce(counter)
+        let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let length = buffer.count - 32
+        return withUnsafeBytes(of: &nonce) { nonceBytes in
+            crypto_aead_chacha20poly1305_ietf_decrypt_detached(
+                base + 16, nil, base + 16, UInt64(length), base + 16 + length,
+                base, 16, nonceBytes.baseAddress!.assumingMemoryBound(to: UInt8.self), key.pointer)
+        } == 0
+    }
+
+    /// Twelve octets, unique per counter, as cheap to build as the registry's.
+    private static func rawNonce(_ counter: UInt64) -> (UInt32, UInt32, UInt32) {
+        (0, UInt32(truncatingIfNeeded: counter), UInt32(truncatingIfNeeded: counter >> 32))
+    }
+}
