@@ -10,7 +10,6 @@ struct BenchCommand: ParsableCommand {
         abstract: "Benchmarks, each against a reference measured in the same run.",
         subcommands: [
             BenchSealCommand.self,
-            BenchForwardCommand.self,
         ]
     )
 }
