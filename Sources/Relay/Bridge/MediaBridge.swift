@@ -24,13 +24,20 @@ public final class MediaBridge: Sendable {
         public var advertised: [String]?
         /// Endpoints this bridge accepts at most.
         public var capacity: Int
+        /// How long an allocated endpoint may take to connect (ICE + DTLS).
+        public var connectTimeout: Duration
+        /// How long a connected endpoint may go without a valid ICE check (RFC 7675).
+        public var consentTimeout: Duration
 
-        public init(id: String, region: String, media: PeerAddress, advertised: [String]? = nil, capacity: Int = 500) {
+        public init(id: String, region: String, media: PeerAddress, advertised: [String]? = nil, capacity: Int = 500,
+                    connectTimeout: Duration = .seconds(30), consentTimeout: Duration = .seconds(30)) {
             self.id = id
             self.region = region
             self.media = media
             self.advertised = advertised
             self.capacity = capacity
+            self.connectTimeout = connectTimeout
+            self.consentTimeout = consentTimeout
         }
     }
 
@@ -59,6 +66,8 @@ public final class MediaBridge: Sendable {
         let socket = try UDPSocket(bind: configuration.media)
         let certificate = try DTLSCertificate()
         let engine = try MediaEngine(socket: socket, certificate: certificate, capacity: configuration.capacity)
+        engine.connectTimeout = configuration.connectTimeout
+        engine.consentTimeout = configuration.consentTimeout
         self.engine = EngineTransfer(engine)
         mediaAddress = socket.localAddress
         fingerprint = certificate.fingerprint.sdpValue

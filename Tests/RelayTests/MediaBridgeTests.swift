@@ -1,0 +1,38 @@
+import Control
+import Testing
+@testable import Relay
+
+struct MediaBridgeTests {
+    @Test func endpointThatNeverConnectsExpiresAndIsReported() async throws {
+        let bridge = try MediaBridge(configuration: .init(id: "b", region: "eu", media: PeerAddress("127.0.0.1:0")!,
+                                                          connectTimeout: .seconds(2)))
+        bridge.start()
+        var events = bridge.events.makeAsyncIterator()
+        let error = await bridge.execute(.allocate(.init(conference: "r", endpoint: "e1", iceUfrag: "ufrg", icePwd: "passwordpasswordpassword")))
+        #expect(error == nil)
+        #expect(await bridge.execute(.allocate(.init(conference: "r", endpoint: "e1", iceUfrag: "ufr2", icePwd: "passwordpasswordpassword")))
+                == "endpoint e1 already exists in r")
+        let event = await events.next()
+        #expect(event?.endpoint == "e1" && event?.kind == .expired)
+        #expect(event?.detail?.contains("never connected") == true)
+        await bridge.stop()
+    }
+
+    @Test func commandsForUnknownEndpointsFailWithAReason() async throws {
+        let bridge = try MediaBridge(configuration: .init(id: "b", region: "eu", media: PeerAddress("127.0.0.1:0")!))
+        bridge.start()
+        let update = ControlCommand.Update(conference: "r", endpoint: "ghost", remoteUfrag: "abcd",
+                                           remotePwd: "passwordpasswordpassword", remoteFingerprint: "00",
+                                           remoteSetup: "active", sends: [], receives: [], payloads: Payloads())
+        #expect(await bridge.execute(.update(update)) == "no endpoint ghost in r")
+        #expect(await bridge.execute(.expire(.init(conference: "r", endpoint: "ghost"))) == nil, "expire is idempotent")
+        await bridge.stop()
+        #expect(await bridge.execute(.expire(.init(conference: "r", endpoint: "ghost"))) == "bridge is stopping")
+    }
+
+    @Test func bindingAnAddressInUseIsAClearError() throws {
+        let first = try MediaBridge(configuration: .init(id: "a", region: "eu", media: PeerAddress("127.0.0.1:0")!))
+        #expect { _ = try MediaBridge(configuration: .init(id: "b", region: "eu", media: first.mediaAddress)) }
+            throws: { "\($0)".contains("Address already in use") }
+    }
+}
