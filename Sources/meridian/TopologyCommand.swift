@@ -5,7 +5,7 @@ struct TopologyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "topology",
         abstract: "Validate and describe topology files.",
-        subcommands: [Check.self, Show.self]
+        subcommands: [Check.self, Show.self, Plan.self]
     )
 
     struct Check: ParsableCommand {
