@@ -41,8 +41,11 @@ extension MediaEngine {
         let packet = UnsafeRawBufferPointer(rebasing: buffer[0..<plainLength])
         producer.reception.record(sequenceNumber)
         producer.cache?.store(packet, sequenceNumber: sequenceNumber)
-        for consumer in producer.consumers where consumer.receiver.canReceiveMedia {
-            forward(packet, announcedSSRC: producer.source.announcedSSRC, to: consumer.receiver)
+        // By index: in a debug build, iterating an array allocates once per
+        // element, and the allocation test of this path runs in a debug build.
+        let consumers = producer.consumers
+        for index in consumers.indices where consumers[index].receiver.canReceiveMedia {
+            forward(packet, announcedSSRC: producer.source.announcedSSRC, to: consumers[index].receiver)
         }
     }
 

@@ -23,9 +23,11 @@ public struct PeerAddress: Hashable, Sendable, CustomStringConvertible {
             isIPv4 = true
         case AF_INET6:
             let sin6 = UnsafeRawPointer(storage).load(as: sockaddr_in6.self)
-            let bytes = withUnsafeBytes(of: sin6.sin6_addr) { Array($0) }
-            high = bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
-            low = bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
+            // Straight from the address bytes: this runs for every datagram.
+            (high, low) = withUnsafeBytes(of: sin6.sin6_addr) { bytes in
+                (UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)),
+                 UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+            }
             port = UInt16(bigEndian: sin6.sin6_port)
             isIPv4 = high == 0 && low >> 32 == 0xFFFF
         default:

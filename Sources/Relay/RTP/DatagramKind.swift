@@ -27,12 +27,16 @@ public enum DatagramKind: Sendable, Equatable, CaseIterable {
     case unknown
 
     /// Classifies a whole datagram.
+    ///
+    /// Subscripts rather than `datagram.first`: in a debug build the generic
+    /// `Collection.first` allocates on every call, and the allocation test
+    /// of the forwarding path runs in a debug build.
     public init(classifying datagram: UnsafeRawBufferPointer) {
-        guard let first = datagram.first else {
+        guard datagram.count > 0 else {
             self = .unknown
             return
         }
-        self.init(firstByte: first, secondByte: datagram.count > 1 ? datagram[1] : nil)
+        self.init(firstByte: datagram[0], secondByte: datagram.count > 1 ? datagram[1] : nil)
     }
 
     /// Classifies from the first two octets; `secondByte` is nil for a
