@@ -10,6 +10,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Benchmarks, each against a reference measured in the same run.",
         subcommands: [
             BenchSealCommand.self,
+            BenchForwardCommand.self,
         ]
     )
 }

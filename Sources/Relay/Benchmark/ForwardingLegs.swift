@@ -1,0 +1,43 @@
+import Control
+
+/// The SRTP keys and SSRCs of one benchmark setup: a publisher leg and one
+/// leg per subscriber, each with its own random keys, as DTLS would give
+/// them. The bridge holds the server side of every leg, the load generator
+/// the client side, so what one protects the other unprotects.
+struct ForwardingLegs {
+    static let profile = SRTPProfile.aeadAES128GCM
+    /// The publisher's own SSRC, and the one subscribers are told about.
+    static let publisherSSRC: UInt32 = 0x1111_1111
+    static let announcedSSRC: UInt32 = 0x5555_0001
+
+    struct Leg {
+        let bridgeSide: SRTPKeyingMaterial
+        let peerSide: SRTPKeyingMaterial
+    }
+
+    let publisher: Leg
+    let subscribers: [Leg]
+
+    init(subscribers: Int) throws(ForwardingBenchmarkError) {
+        publisher = try Self.randomLeg()
+        var legs: [Leg] = []
+        for _ in 0..<subscribers { legs.append(try Self.randomLeg()) }
+        self.subscribers = legs
+    }
+
+    private static func randomLeg() throws(ForwardingBenchmarkError) -> Leg {
+        var generator = SystemRandomNumberGenerator()
+        let exported = (0..<profile.keyingMaterialLength).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        do {
+            return Leg(bridgeSide: try SRTPKeyingMaterial(exported: exported, profile: profile, role: .server),
+                       peerSide: try SRTPKeyingMaterial(exported: exported, profile: profile, role: .client))
+        } catch {
+            throw .setup("SRTP keys: \(error)")
+        }
+    }
+
+    /// The video source the publisher sends, as the controller would describe it.
+    static var source: Source {
+        Source(kind: .video, ssrc: publisherSSRC, announcedSSRC: announcedSSRC)
+    }
+}
