@@ -5,16 +5,25 @@ import Testing
 struct MediaBridgeTests {
     @Test func endpointThatNeverConnectsExpiresAndIsReported() async throws {
         let bridge = try MediaBridge(configuration: .init(id: "b", region: "eu", media: PeerAddress("127.0.0.1:0")!,
-                                                          connectTimeout: .seconds(2)))
+                                                          connectTimeout: .milliseconds(300)))
         bridge.start()
         var events = bridge.events.makeAsyncIterator()
         let error = await bridge.execute(.allocate(.init(conference: "r", endpoint: "e1", iceUfrag: "ufrg", icePwd: "passwordpasswordpassword")))
         #expect(error == nil)
-        #expect(await bridge.execute(.allocate(.init(conference: "r", endpoint: "e1", iceUfrag: "ufr2", icePwd: "passwordpasswordpassword")))
-                == "endpoint e1 already exists in r")
         let event = await events.next()
         #expect(event?.endpoint == "e1" && event?.kind == .expired)
         #expect(event?.detail?.contains("never connected") == true)
+        await bridge.stop()
+    }
+
+    @Test func allocatingAnEndpointOrUfragTwiceFails() async throws {
+        let bridge = try MediaBridge(configuration: .init(id: "b", region: "eu", media: PeerAddress("127.0.0.1:0")!))
+        bridge.start()
+        #expect(await bridge.execute(.allocate(.init(conference: "r", endpoint: "e1", iceUfrag: "ufrg", icePwd: "passwordpasswordpassword"))) == nil)
+        #expect(await bridge.execute(.allocate(.init(conference: "r", endpoint: "e1", iceUfrag: "ufr2", icePwd: "passwordpasswordpassword")))
+                == "endpoint e1 already exists in r")
+        #expect(await bridge.execute(.allocate(.init(conference: "r", endpoint: "e2", iceUfrag: "ufrg", icePwd: "passwordpasswordpassword")))
+                == "ice-ufrag ufrg is in use")
         await bridge.stop()
     }
 
