@@ -5,7 +5,10 @@ import Topology
 /// channel), and how loaded they are (their stats). A bridge is `up` while
 /// connected and reporting; one silent for `silenceLimit` is `down`.
 public actor BridgeRegistry {
-    public static let silenceLimit: Duration = .seconds(3)
+    public static let defaultSilenceLimit: Duration = .seconds(3)
+
+    /// A bridge silent for longer than this is `down`.
+    public let silenceLimit: Duration
 
     struct Entry {
         var bridge: Bridge
@@ -17,7 +20,8 @@ public actor BridgeRegistry {
     private var entries: [String: Entry] = [:]
     private var order: [String] = []
 
-    public init(topology: Topology) {
+    public init(topology: Topology, silenceLimit: Duration = BridgeRegistry.defaultSilenceLimit) {
+        self.silenceLimit = silenceLimit
         (order, entries) = Self.merge(topology, into: [:])
     }
 
@@ -83,7 +87,7 @@ public actor BridgeRegistry {
 
     public func isUp(_ bridge: String) -> Bool {
         guard let entry = entries[bridge], entry.link != nil, let seen = entry.lastSeen else { return false }
-        return ContinuousClock.now - seen <= Self.silenceLimit
+        return ContinuousClock.now - seen <= silenceLimit
     }
 
     public func bridge(_ id: String) -> Bridge? { entries[id]?.bridge }
