@@ -50,13 +50,15 @@ async def test_three_participants_see_and_hear_each_other_then_one_leaves(cluste
         def renegotiated():
             return all(len(p.offers) > offers_before[p.name] for p in (alice, bob))
         assert await wait_until(renegotiated, timeout=10)
+        # The participants frame follows the offers on the same socket.
+        assert await wait_until(lambda: all({e["name"] for e in p.participants} == {"alice", "bob"}
+                                            for p in (alice, bob)), timeout=10)
         for p in (alice, bob):
             last = p.offers[-1]
             carol_section = [s for s in last.split("m=")[1:] if f"msid:{carol.id}" in s]
             assert not carol_section, "carol's m-lines must lose their sources"
             inactive = [s for s in last.split("m=")[1:] if "a=inactive" in s]
             assert len(inactive) == 2, "carol's audio and video m-lines become inactive"
-            assert {e["name"] for e in p.participants} == {"alice", "bob"}
 
         # ... and keep receiving each other.
         before = {p.name: (p.video_frames[q.id], p.audio_frames[q.id])
