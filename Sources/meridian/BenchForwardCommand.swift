@@ -27,13 +27,13 @@ struct BenchForwardCommand: ParsableCommand {
     var fanOut = 8
 
     @Option(help: "Offered publisher rate (packets/s) for the CPU measurement.")
-    var rate = 20_000.0
+    var rate = 10_000.0
 
     @Option(help: "Seconds per CPU round.")
-    var seconds = 3.0
+    var seconds = 1.5
 
     @Option(help: "CPU rounds per forwarder (the median is reported).")
-    var rounds = 3
+    var rounds = 8
 
     @Flag(help: "Measure CPU only; skip the search for the highest loss-free rate.")
     var noRateSearch = false
@@ -61,7 +61,7 @@ struct BenchForwardCommand: ParsableCommand {
         }
         let meridian = figures.meridian, reference = figures.reference
         print("meridian bench forward: publisher → bridge → \(fanOut) subscribers on 127.0.0.1, AEAD_AES_128_GCM, "
-              + "\(size)-byte RTP (\(size + 16) on the wire)")
+              + "\(grouped(Double(size)))-byte RTP (\(grouped(Double(size + 16))) on the wire)")
         print("reference: \(figures.referenceCommand)")
         print("")
         print("CPU per forwarded packet at \(grouped(rate)) packets/s offered (\(rounds) × \(format(seconds, 1)) s, median):")
@@ -71,8 +71,9 @@ struct BenchForwardCommand: ParsableCommand {
                   figures.ratio <= Self.goal ? "≤ 1.2× ok" : "> 1.2× MISS"))
         print(row("µs per copy", format(meridian.medianCPUMicroseconds / Double(fanOut), 3),
                   format(reference.medianCPUMicroseconds / Double(fanOut), 3), "", ""))
-        print(row("rounds", meridian.cpuMicroseconds.map { format($0, 2) }.joined(separator: " "),
-                  reference.cpuMicroseconds.map { format($0, 2) }.joined(separator: " "), "", ""))
+        for (index, (mine, theirs)) in zip(meridian.cpuMicroseconds, reference.cpuMicroseconds).enumerated() {
+            print(row("  round \(index + 1)", format(mine, 2), format(theirs, 2), format(mine / theirs, 3) + "×", ""))
+        }
         if let meridianRate = meridian.highestRate, let referenceRate = reference.highestRate {
             print("")
             print("highest rate with < 0.1 % loss at the subscribers (1 s steps):")

@@ -59,12 +59,12 @@ struct ForwardingAllocationTests {
                                      certificate: DTLSCertificate(), capacity: Self.fanOut + 1)
         let now = ContinuousClock.now
         try engine.installDirectEndpoint(conference: "allocations", id: "publisher", peer: load.publisherSocket.localAddress,
-                                         keys: legs.publisher.bridgeSide, sends: [ForwardingLegs.source],
+                                         keys: legs.publisher.bridgeSide, sends: [legs.source],
                                          receives: [], now: now)
         for (index, (leg, address)) in zip(legs.subscribers, load.subscriberAddresses).enumerated() {
             try engine.installDirectEndpoint(conference: "allocations", id: "subscriber-\(index)", peer: address,
                                              keys: leg.bridgeSide, sends: [],
-                                             receives: [ForwardingLegs.announcedSSRC], now: now)
+                                             receives: [legs.announcedSSRC], now: now)
         }
         engine.flush()
         let target = engine.socket.localAddress
@@ -123,7 +123,7 @@ struct ForwardingAllocationTests {
             buffer[0] = 0x80
             buffer[1] = 96
             buffer.storeBytes(of: sequenceNumber.bigEndian, toByteOffset: 2, as: UInt16.self)
-            buffer.storeBytes(of: ForwardingLegs.publisherSSRC.bigEndian, toByteOffset: 8, as: UInt32.self)
+            buffer.storeBytes(of: legs.publisherSSRC.bigEndian, toByteOffset: 8, as: UInt32.self)
             sequenceNumber &+= 1
         }
         for _ in 0..<16 {

@@ -19,9 +19,9 @@ public enum ForwardingBenchmark {
         public var packetSize = 1_100
         public var fanOut = 8
         /// Offered rate (publisher packets/s) of the CPU measurement.
-        public var cpuRate = 20_000.0
-        public var cpuSeconds = 3.0
-        public var rounds = 3
+        public var cpuRate = 10_000.0
+        public var cpuSeconds = 1.5
+        public var rounds = 8
         /// The rate search starts here and grows by half until a step loses.
         public var startRate = 10_000.0
         public var maximumRate = 400_000.0
@@ -85,7 +85,8 @@ public enum ForwardingBenchmark {
 
         let load = try ForwardingLoad(packetSize: configuration.packetSize, subscribers: configuration.fanOut)
         let meridianLegs = try ForwardingLegs(subscribers: configuration.fanOut)
-        let referenceLegs = try ForwardingLegs(subscribers: configuration.fanOut)
+        let referenceLegs = try ForwardingLegs(subscribers: configuration.fanOut, publisherSSRC: 0x2222_2222,
+                                               announcedSSRC: 0x5555_0002)
         let harness = try ForwardingBenchmarkHarness(legs: meridianLegs, publisher: load.publisherSocket.localAddress,
                                                      subscribers: load.subscriberAddresses)
         harness.start()
@@ -122,6 +123,12 @@ public enum ForwardingBenchmark {
         name + String(repeating: " ", count: max(1, 11 - name.count))
     }
 
+    /// One step of load and what it cost the forwarder.
+    private struct Measurement {
+        var step: ForwardingLoad.Step
+        var cpuMicroseconds: Double
+    }
+
     /// One forwarder, its stream of the load, and what was measured.
     private struct Run {
         let target: any ForwardingTarget
@@ -130,18 +137,38 @@ public enum ForwardingBenchmark {
 
         /// Offers `rate` for `seconds`; CPU µs per packet the forwarder read.
         mutating func measure(_ load: ForwardingLoad, rate: Double,
-                              seconds: Double) throws(ForwardingBenchmarkError) -> (step: ForwardingLoad.Step, cpuMicroseconds: Double) {
+                              seconds: Double) throws(ForwardingBenchmarkError) -> Measurement {
             let before = try target.snapshot()
-            let step = load.run(stream, to: target.address, rate: rate, count: max(1, Int(rate * seconds)))
-            let after = try target.snapshot()
+            var step = load.run(stream, to: target.address, rate: rate, count: max(1, Int(rate * seconds)))
+            let after = try settle(load, step: &step)
             figures.verified += step.verified
             figures.drops += after.drops - before.drops
             guard step.verifyFailures == 0 else {
-                throw .verificationFailed(target: target.name, failures: step.verifyFailures, verified: step.verified)
+                throw .verificationFailed(target: target.name, failures: step.verifyFailures, verified: step.verified,
+                                          first: step.firstFailure ?? "")
             }
             let packets = after.packetsIn - before.packetsIn
             let cpu = Double(after.cpuNanoseconds - before.cpuNanoseconds)
-            return (step, packets > 0 ? cpu / Double(packets) / 1_000 : .nan)
+            return Measurement(step: step, cpuMicroseconds: packets > 0 ? cpu / Double(packets) / 1_000 : .nan)
+        }
+
+        /// Waits until the forwarder has read everything it is going to (its
+        /// input counter stood still for 20 ms; at most 3 s), collecting the
+        /// last copies, so no step's backlog runs into the next step or into
+        /// the other forwarder's turn.
+        private func settle(_ load: ForwardingLoad,
+                            step: inout ForwardingLoad.Step) throws(ForwardingBenchmarkError) -> ForwardingSnapshot {
+            var last = try target.snapshot()
+            let deadline = monotonicNanoseconds() + 3_000_000_000
+            while monotonicNanoseconds() < deadline {
+                sleepUntil(monotonicNanoseconds: monotonicNanoseconds() + 20_000_000)
+                load.drainAll(stream, into: &step)
+                let now = try target.snapshot()
+                defer { last = now }
+                if now.packetsIn == last.packetsIn { break }
+            }
+            load.drainAll(stream, into: &step)
+            return last
         }
 
         /// Grows the rate by half until a step loses `lossLimit` or more,
@@ -151,7 +178,7 @@ public enum ForwardingBenchmark {
                                   progress: (String) -> Void) throws(ForwardingBenchmarkError) -> Double {
             func passes(_ rate: Double) throws(ForwardingBenchmarkError) -> Bool {
                 for attempt in 1...2 {
-                    let (step, _) = try measure(load, rate: rate, seconds: configuration.stepSeconds)
+                    let step = try measure(load, rate: rate, seconds: configuration.stepSeconds).step
                     let pass = step.lossFraction < configuration.lossLimit
                     progress("rate  \(padded(target.name))" + String(format: "%9.0f packets/s  loss %.4f %%  ", rate, 100 * step.lossFraction)
                         + (pass ? "pass" : attempt == 1 ? "fail, retrying" : "fail"))

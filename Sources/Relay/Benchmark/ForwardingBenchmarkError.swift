@@ -12,7 +12,7 @@ public enum ForwardingBenchmarkError: Error, CustomStringConvertible {
     case referenceFailed(String)
     /// Forwarded copies did not decrypt or carried the wrong SSRC at the
     /// subscribers: the figures would measure a broken path.
-    case verificationFailed(target: String, failures: Int, verified: Int)
+    case verificationFailed(target: String, failures: Int, verified: Int, first: String)
 
     public var description: String {
         switch self {
@@ -26,8 +26,8 @@ public enum ForwardingBenchmarkError: Error, CustomStringConvertible {
             "the C reference did not build; is libsrtp2-dev installed (pkg-config libsrtp2)? cc said:\n\(output)"
         case .referenceFailed(let why):
             "the C reference failed: \(why)"
-        case let .verificationFailed(target, failures, verified):
-            "\(failures) of \(failures + verified) sampled copies from \(target) did not decrypt to the packet sent (wrong key, SSRC or payload)"
+        case let .verificationFailed(target, failures, verified, first):
+            "\(failures) of \(failures + verified) sampled copies from \(target) did not decrypt to the packet sent (first: \(first))"
         }
     }
 }

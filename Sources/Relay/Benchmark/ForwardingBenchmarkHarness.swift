@@ -34,7 +34,7 @@ final class ForwardingBenchmarkHarness: ForwardingTarget, Sendable {
     private let wakeFD: Int32
 
     /// A bridge on 127.0.0.1:0 with one publisher at `publisher` sending
-    /// `ForwardingLegs.source` and one subscriber per address in
+    /// `legs.source` and one subscriber per address in
     /// `subscribers`, each receiving it.
     init(legs: ForwardingLegs, publisher: PeerAddress, subscribers: [PeerAddress]) throws(ForwardingBenchmarkError) {
         guard subscribers.count == legs.subscribers.count else {
@@ -52,12 +52,12 @@ final class ForwardingBenchmarkHarness: ForwardingTarget, Sendable {
         let now = ContinuousClock.now
         do throws(MediaEngine.DirectEndpointError) {
             try engine.installDirectEndpoint(conference: "bench", id: "publisher", peer: publisher,
-                                             keys: legs.publisher.bridgeSide, sends: [ForwardingLegs.source],
+                                             keys: legs.publisher.bridgeSide, sends: [legs.source],
                                              receives: [], now: now)
             for (index, (leg, address)) in zip(legs.subscribers, subscribers).enumerated() {
                 try engine.installDirectEndpoint(conference: "bench", id: "subscriber-\(index + 1)", peer: address,
                                                  keys: leg.bridgeSide, sends: [],
-                                                 receives: [ForwardingLegs.announcedSSRC], now: now)
+                                                 receives: [legs.announcedSSRC], now: now)
             }
         } catch {
             throw .setup("endpoint: \(error)")
@@ -75,7 +75,7 @@ final class ForwardingBenchmarkHarness: ForwardingTarget, Sendable {
     /// Starts the media thread and waits until its CPU clock is known.
     func start() {
         let thread = Thread { [self] in self.run() }
-        thread.name = "meridian-bench-media"
+        thread.name = "bench-media"
         thread.stackSize = 1 << 20
         thread.start()
         while !cpuClockKnown.load(ordering: .acquiring) { usleep(100) }

@@ -4,11 +4,14 @@ import Control
 /// leg per subscriber, each with its own random keys, as DTLS would give
 /// them. The bridge holds the server side of every leg, the load generator
 /// the client side, so what one protects the other unprotects.
+///
+/// Each forwarder gets its own legs and its own SSRCs, so a late copy from
+/// one forwarder can never be counted (or fail to decrypt) as the other's.
 struct ForwardingLegs {
     static let profile = SRTPProfile.aeadAES128GCM
     /// The publisher's own SSRC, and the one subscribers are told about.
-    static let publisherSSRC: UInt32 = 0x1111_1111
-    static let announcedSSRC: UInt32 = 0x5555_0001
+    let publisherSSRC: UInt32
+    let announcedSSRC: UInt32
 
     struct Leg {
         let bridgeSide: SRTPKeyingMaterial
@@ -18,7 +21,10 @@ struct ForwardingLegs {
     let publisher: Leg
     let subscribers: [Leg]
 
-    init(subscribers: Int) throws(ForwardingBenchmarkError) {
+    init(subscribers: Int, publisherSSRC: UInt32 = 0x1111_1111,
+         announcedSSRC: UInt32 = 0x5555_0001) throws(ForwardingBenchmarkError) {
+        self.publisherSSRC = publisherSSRC
+        self.announcedSSRC = announcedSSRC
         publisher = try Self.randomLeg()
         var legs: [Leg] = []
         for _ in 0..<subscribers { legs.append(try Self.randomLeg()) }
@@ -37,7 +43,7 @@ struct ForwardingLegs {
     }
 
     /// The video source the publisher sends, as the controller would describe it.
-    static var source: Source {
+    var source: Source {
         Source(kind: .video, ssrc: publisherSSRC, announcedSSRC: announcedSSRC)
     }
 }

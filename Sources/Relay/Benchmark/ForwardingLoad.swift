@@ -27,10 +27,14 @@ final class ForwardingLoad {
     final class Stream {
         let publisher: SRTPSession
         let subscribers: [SRTPSession]
+        let publisherSSRC: UInt32
+        let announcedSSRC: UInt32
         var sequenceNumber: UInt16 = 0
         var timestamp: UInt32 = 0
 
         init(legs: ForwardingLegs) throws(ForwardingBenchmarkError) {
+            publisherSSRC = legs.publisherSSRC
+            announcedSSRC = legs.announcedSSRC
             do {
                 publisher = try legs.publisher.peerSide.makeOutboundSession()
                 subscribers = try legs.subscribers.map { leg throws(SRTPError) in try leg.peerSide.makeInboundSession() }
@@ -46,6 +50,8 @@ final class ForwardingLoad {
         var received = 0
         var verified = 0
         var verifyFailures = 0
+        /// What went wrong with the first copy that failed verification.
+        var firstFailure: String?
         var fanOut: Int
         var lossFraction: Double {
             let expected = sent * fanOut
@@ -87,7 +93,7 @@ final class ForwardingLoad {
     /// Sends `count` packets at `rate` per second to `target`, then keeps
     /// draining for `drain` nanoseconds so late copies count in this step.
     func run(_ stream: Stream, to target: PeerAddress, rate: Double, count: Int,
-             drainNanoseconds: UInt64 = 150_000_000) -> Step {
+             drainNanoseconds: UInt64 = 50_000_000) -> Step {
         var step = Step(fanOut: subscriberSockets.count)
         drainAll(stream, into: &step)
         step = Step(fanOut: subscriberSockets.count)
@@ -120,7 +126,7 @@ final class ForwardingLoad {
             template.withUnsafeBytes { slot.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: packetSize) }
             slot.storeBytes(of: stream.sequenceNumber.bigEndian, toByteOffset: 2, as: UInt16.self)
             slot.storeBytes(of: stream.timestamp.bigEndian, toByteOffset: 4, as: UInt32.self)
-            slot.storeBytes(of: ForwardingLegs.publisherSSRC.bigEndian, toByteOffset: 8, as: UInt32.self)
+            slot.storeBytes(of: stream.publisherSSRC.bigEndian, toByteOffset: 8, as: UInt32.self)
             slot.storeBytes(of: stream.sequenceNumber.bigEndian, toByteOffset: 19, as: UInt16.self)
             stream.sequenceNumber &+= 1
             stream.timestamp &+= 90
@@ -131,7 +137,8 @@ final class ForwardingLoad {
     }
 
     /// Reads everything waiting at the subscribers (and the RTCP the bridge
-    /// sends the publisher, which only needs discarding).
+    /// sends the publisher, which only needs discarding). Only copies with
+    /// `stream`'s announced SSRC count.
     func drainAll(_ stream: Stream, into step: inout Step) {
         while publisherSocket.receive(into: receiveBatch) == receiveBatch.capacity {}
         for (index, socket) in subscriberSockets.enumerated() {
@@ -139,24 +146,36 @@ final class ForwardingLoad {
                 let count = socket.receive(into: receiveBatch)
                 for slotIndex in 0..<count {
                     tally(receiveBatch.slot(slotIndex), length: receiveBatch.length(slotIndex),
-                          session: stream.subscribers[index], into: &step)
+                          subscriber: index, stream: stream, into: &step)
                 }
                 if count < receiveBatch.capacity { break }
             }
         }
     }
 
-    private func tally(_ slot: UnsafeMutableRawBufferPointer, length: Int, session: SRTPSession, into step: inout Step) {
-        guard length >= 12, slot.load(fromByteOffset: 8, as: UInt32.self) == ForwardingLegs.announcedSSRC.bigEndian,
+    private func tally(_ slot: UnsafeMutableRawBufferPointer, length: Int, subscriber: Int, stream: Stream,
+                       into step: inout Step) {
+        guard length >= 12, slot.load(fromByteOffset: 8, as: UInt32.self) == stream.announcedSSRC.bigEndian,
               slot[0] & 0xC0 == 0x80, slot[1] & 0x7F == 96 else { return }
         step.received += 1
         let sequenceNumber = UInt16(bigEndian: slot.load(fromByteOffset: 2, as: UInt16.self))
         guard sequenceNumber % Self.verifyEvery == 0 else { return }
-        let matches = template.withUnsafeBytes { template -> Bool in
-            guard let plain = try? session.unprotect(rtp: slot, length: length), plain == packetSize else { return false }
-            return memcmp(slot.baseAddress! + Self.headerLength, template.baseAddress! + Self.headerLength,
-                          packetSize - Self.headerLength) == 0
+        let failure: String?
+        do {
+            let plain = try stream.subscribers[subscriber].unprotect(rtp: slot, length: length)
+            let payloadMatches = template.withUnsafeBytes { template in
+                memcmp(slot.baseAddress! + Self.headerLength, template.baseAddress! + Self.headerLength,
+                       packetSize - Self.headerLength) == 0
+            }
+            failure = plain != packetSize ? "\(plain) bytes after unprotect, \(packetSize) sent"
+                : payloadMatches ? nil : "payload differs from what was sent"
+        } catch {
+            failure = error.description
         }
-        if matches { step.verified += 1 } else { step.verifyFailures += 1 }
+        guard let failure else { return step.verified += 1 }
+        step.verifyFailures += 1
+        if step.firstFailure == nil {
+            step.firstFailure = "subscriber \(subscriber + 1), sequence number \(sequenceNumber): \(failure)"
+        }
     }
 }

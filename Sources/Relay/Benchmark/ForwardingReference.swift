@@ -58,7 +58,7 @@ final class ForwardingReference: ForwardingTarget {
             bytes.map { String(format: "%02x", $0) }.joined()
         }
         let inbound = legs.publisher.bridgeSide
-        var arguments = [hex(inbound.remoteMasterKey + inbound.remoteMasterSalt), String(ForwardingLegs.announcedSSRC)]
+        var arguments = [hex(inbound.remoteMasterKey + inbound.remoteMasterSalt), String(legs.announcedSSRC)]
         for (leg, address) in zip(legs.subscribers, subscribers) {
             arguments.append("\(address.port):\(hex(leg.bridgeSide.localMasterKey + leg.bridgeSide.localMasterSalt))")
         }
