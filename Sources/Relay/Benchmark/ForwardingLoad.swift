@@ -179,3 +179,9 @@ final class ForwardingLoad {
         }
     }
 }
+
+@available(*, unavailable)
+extension ForwardingLoad: Sendable {}
+
+@available(*, unavailable)
+extension ForwardingLoad.Stream: Sendable {}

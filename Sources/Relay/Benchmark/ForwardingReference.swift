@@ -119,3 +119,6 @@ final class ForwardingReference: ForwardingTarget {
         }
     }
 }
+
+@available(*, unavailable)
+extension ForwardingReference: Sendable {}
