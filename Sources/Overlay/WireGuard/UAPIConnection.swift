@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import CMNL
 #endif
 
 /// The UNIX stream socket a userspace WireGuard implementation listens on,
