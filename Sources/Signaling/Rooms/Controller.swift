@@ -53,7 +53,14 @@ public actor Controller {
         participant.slots = room.ordered.map { OfferPlanSlotState(participant: $0.id, announced: $0.announced, active: true) }
         room.participants[id] = participant
         rooms[roomID] = room
-        let offer = try await makeOffer(room: roomID, participant: id)
+        let offer: SDPDocument
+        do { offer = try await makeOffer(room: roomID, participant: id) } catch {
+            // The bridge went away between allocate and offer: undo the join.
+            rooms[roomID]?.participants[id] = nil
+            if rooms[roomID]?.participants.isEmpty == true { rooms[roomID] = nil }
+            try? await link.execute(.expire(.init(conference: roomID, endpoint: id)))
+            throw error
+        }
         for other in room.ordered where other.id != id {
             rooms[roomID]?.participants[other.id]?.slots.append(
                 OfferPlanSlotState(participant: id, announced: announced, active: true))
@@ -188,6 +195,10 @@ public actor Controller {
         return RoomInfo(room: roomID,
                         participants: room.ordered.map { .init(id: $0.id, name: $0.name, region: $0.region, bridge: $0.bridge) },
                         bridges: room.bridges, tree: [])
+    }
+
+    public func contains(room roomID: String, participant id: String) -> Bool {
+        rooms[roomID]?.participants[id] != nil
     }
 
     public func subscribe(room roomID: String, participant id: String) throws(APIError) -> AsyncStream<EventFrame> {

@@ -21,7 +21,7 @@ enum ClientRoutes {
             }
         }
         router.post("/v1/rooms/:room/participants/:id/answer") { request, context in
-            await respondEmpty {  () throws(APIError) in
+            await respondEmpty { () throws(APIError) in
                 let body = try await JSONResponse.decode(AnswerRequest.self, from: request)
                 try await controller.answer(room: try context.parameters.require("room"),
                                             participant: try context.parameters.require("id"),

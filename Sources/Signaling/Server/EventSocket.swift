@@ -12,7 +12,7 @@ enum EventSocket {
     static func add(to router: Router<SignalContext>, controller: Controller) {
         router.ws("/v1/rooms/:room/participants/:id/events") { _, context in
             guard let room = context.parameters.get("room"), let id = context.parameters.get("id"),
-                  (try? await controller.subscribe(room: room, participant: id)) != nil else {
+                  await controller.contains(room: room, participant: id) else {
                 return .dontUpgrade
             }
             return .upgrade([:])
