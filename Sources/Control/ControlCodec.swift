@@ -10,6 +10,7 @@ public enum ControlCodec {
         case .stats(let body): return frame("stats", body)
         case .reply(let body): return frame("reply", body)
         case .event(let body): return frame("event", body)
+        case .link(let body): return frame("link", body)
         }
     }
 
@@ -19,6 +20,7 @@ public enum ControlCodec {
         case .command(let id, .allocate(let body)): return frame("allocate", body, id: id)
         case .command(let id, .update(let body)): return frame("update", body, id: id)
         case .command(let id, .expire(let body)): return frame("expire", body, id: id)
+        case .command(let id, .cascade(let body)): return frame("cascade", body, id: id)
         }
     }
 
@@ -29,6 +31,7 @@ public enum ControlCodec {
         case "stats": return .stats(try body(text))
         case "reply": return .reply(try body(text))
         case "event": return .event(try body(text))
+        case "link": return .link(try body(text))
         default: throw .unknownType(header.type)
         }
     }
@@ -37,13 +40,14 @@ public enum ControlCodec {
         let header = try decodeHeader(text)
         if header.type == "welcome" { return .welcome(try body(text)) }
         guard let id = header.id else {
-            throw ["allocate", "update", "expire"].contains(header.type)
+            throw ["allocate", "update", "expire", "cascade"].contains(header.type)
                 ? .malformed("a command needs an id") : .unknownType(header.type)
         }
         switch header.type {
         case "allocate": return .command(id: id, .allocate(try body(text)))
         case "update": return .command(id: id, .update(try body(text)))
         case "expire": return .command(id: id, .expire(try body(text)))
+        case "cascade": return .command(id: id, .cascade(try body(text)))
         default: throw .unknownType(header.type)
         }
     }

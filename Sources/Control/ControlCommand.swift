@@ -8,6 +8,8 @@ public enum ControlCommand: Sendable, Equatable {
     case update(Update)
     /// Remove an endpoint (the participant left or moved).
     case expire(Expire)
+    /// Set a conference's cascade links and relayed endpoints.
+    case cascade(Cascade)
 }
 
 extension ControlCommand {

@@ -25,6 +25,8 @@ public enum BridgeMessage: Sendable, Equatable {
     /// Something the controller did not ask for: an endpoint connected,
     /// failed or expired.
     case event(EndpointEvent)
+    /// A cascade link changed state.
+    case link(LinkEvent)
 }
 
 /// Controller → bridge.
@@ -79,10 +81,17 @@ public struct BridgeStats: Codable, Sendable, Equatable {
     public var retransmissions: UInt64
     /// NACKed sequence numbers that were no longer in the cache.
     public var retransmissionMisses: UInt64
+    /// Cascade links to other bridges.
+    public var links: [LinkStats]
+    /// Per conference and link: what each tree edge carries.
+    public var cascade: [ConferenceLinkStats]
 
     public init(stress: Double = 0, endpoints: Int = 0, conferences: Int = 0, packetsIn: UInt64 = 0,
                 packetsOut: UInt64 = 0, bytesIn: UInt64 = 0, bytesOut: UInt64 = 0,
-                drops: [String: UInt64] = [:], retransmissions: UInt64 = 0, retransmissionMisses: UInt64 = 0) {
+                drops: [String: UInt64] = [:], retransmissions: UInt64 = 0, retransmissionMisses: UInt64 = 0,
+                links: [LinkStats] = [], cascade: [ConferenceLinkStats] = []) {
+        self.links = links
+        self.cascade = cascade
         self.stress = stress
         self.endpoints = endpoints
         self.conferences = conferences
