@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["Topology", "Overlay"], swiftSettings: strict),
         .target(name: "Relay",
                 dependencies: [
-                    "CSRTP", "CDTLS", "CSocket", "Control",
+                    "CSRTP", "CDTLS", "CSocket", "Control", "Cascade", "Overlay", "Topology",
                     .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                     .product(name: "HTTPTypes", package: "swift-http-types"),
                     .product(name: "Logging", package: "swift-log"),
@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "CascadeTests",
                     dependencies: ["Cascade", "Topology"],
                     swiftSettings: strict),
-        .testTarget(name: "RelayTests", dependencies: ["Relay", "CAllocationCounter"], swiftSettings: strict),
+        .testTarget(name: "RelayTests", dependencies: ["Relay", "Cascade", "Overlay", "Control", "CAllocationCounter"], swiftSettings: strict),
         // Test-only: per-thread allocation counting by interposing malloc in
         // the test executable (ForwardingAllocationTests).
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),

@@ -9,6 +9,8 @@ import Control
 final class Conference {
     let id: String
     var endpoints: [String: Endpoint] = [:]
+    /// Set while the conference spans several bridges.
+    var cascade: ConferenceCascade?
     /// Incoming SSRC → producer, and whether that SSRC is the RTX stream.
     private(set) var producersByIncomingSSRC: [UInt32: (producer: Producer, isRTX: Bool)] = [:]
     private(set) var producersByAnnouncedSSRC: [UInt32: Producer] = [:]

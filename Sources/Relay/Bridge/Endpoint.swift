@@ -18,6 +18,10 @@ final class Endpoint {
 
     let id: String
     let conference: String
+    /// For a relayed endpoint (a participant on another bridge, whose
+    /// streams arrive over the cascade): the bridge it is connected to.
+    /// nil for this bridge's own participants.
+    let origin: String?
     /// Answers this endpoint's ICE checks with its local credentials.
     var responder: ICELiteResponder
     var phase: Phase = .connecting
@@ -38,9 +42,10 @@ final class Endpoint {
     var producers: [Producer] = []
 
     init(id: String, conference: String, credentials: ICECredentials, dtls: DTLSTransport,
-         now: ContinuousClock.Instant) {
+         now: ContinuousClock.Instant, origin: String? = nil) {
         self.id = id
         self.conference = conference
+        self.origin = origin
         self.responder = ICELiteResponder(local: credentials)
         self.dtls = dtls
         self.allocatedAt = now

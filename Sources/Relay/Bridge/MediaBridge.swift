@@ -28,9 +28,16 @@ public final class MediaBridge: Sendable {
         public var connectTimeout: Duration
         /// How long a connected endpoint may go without a valid ICE check (RFC 7675).
         public var consentTimeout: Duration
+        /// The overlay socket and key for cascade links; nil: this bridge never cascades.
+        public var cascade: CascadeSettings?
+        /// The other bridges (overlay addresses, cascade keys); `setCascadePeers` replaces them.
+        public var cascadePeers: [CascadePeer]
 
         public init(id: String, region: String, media: PeerAddress, advertised: [String]? = nil, capacity: Int = 500,
-                    connectTimeout: Duration = .seconds(30), consentTimeout: Duration = .seconds(30)) {
+                    connectTimeout: Duration = .seconds(30), consentTimeout: Duration = .seconds(30),
+                    cascade: CascadeSettings? = nil, cascadePeers: [CascadePeer] = []) {
+            self.cascade = cascade
+            self.cascadePeers = cascadePeers
             self.id = id
             self.region = region
             self.media = media
@@ -48,9 +55,19 @@ public final class MediaBridge: Sendable {
     public let fingerprint: String
     /// Endpoint events for the controller (connected, failed, expired).
     public let events: AsyncStream<EndpointEvent>
+    /// Cascade link state changes for the controller.
+    public let linkEvents: AsyncStream<LinkEvent>
+    /// The overlay socket's bound address, when the bridge cascades.
+    public let overlayAddress: PeerAddress?
+
+    /// Work for the media thread: a controller command, or new cascade peers.
+    private enum Work {
+        case command(ControlCommand)
+        case peers([CascadePeer])
+    }
 
     private struct Shared {
-        var commands: [(ControlCommand, CheckedContinuation<String?, Never>)] = []
+        var commands: [(Work, CheckedContinuation<String?, Never>)] = []
         var stats = BridgeStats()
         var stopping = false
     }
@@ -58,6 +75,7 @@ public final class MediaBridge: Sendable {
     private let shared = Mutex(Shared())
     private let wakeFD: Int32
     private let eventSink: AsyncStream<EndpointEvent>.Continuation
+    private let linkEventSink: AsyncStream<LinkEvent>.Continuation
     private let engine: EngineTransfer
     private let finished = Mutex<CheckedContinuation<Void, Never>?>(nil)
 
@@ -68,11 +86,18 @@ public final class MediaBridge: Sendable {
         let engine = try MediaEngine(socket: socket, certificate: certificate, capacity: configuration.capacity)
         engine.connectTimeout = configuration.connectTimeout
         engine.consentTimeout = configuration.consentTimeout
+        if let settings = configuration.cascade {
+            let plane = try CascadePlane(localId: configuration.id, settings: settings)
+            try plane.setPeers(configuration.cascadePeers)
+            engine.cascade = plane
+        }
+        overlayAddress = engine.cascade?.socket.localAddress
         self.engine = EngineTransfer(engine)
         mediaAddress = socket.localAddress
         fingerprint = certificate.fingerprint.sdpValue
         wakeFD = CSocket_eventfd_nonblocking()
         (events, eventSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1024))
+        (linkEvents, linkEventSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(256))
     }
 
     deinit { close(wakeFD) }
@@ -99,15 +124,27 @@ public final class MediaBridge: Sendable {
             wake()
         }
         eventSink.finish()
+        linkEventSink.finish()
     }
 
     /// Runs a controller command on the media thread; nil on success, else
     /// the reason it failed.
     public func execute(_ command: ControlCommand) async -> String? {
+        await submit(.command(command))
+    }
+
+    /// Replaces the other bridges this one may link to (after a topology
+    /// edit, or once every bridge of a test cluster has bound its port);
+    /// nil on success, else why the list was refused (nothing changed).
+    public func setCascadePeers(_ peers: [CascadePeer]) async -> String? {
+        await submit(.peers(peers))
+    }
+
+    private func submit(_ work: Work) async -> String? {
         await withCheckedContinuation { continuation in
             let accepted = shared.withLock { state -> Bool in
                 guard !state.stopping else { return false }
-                state.commands.append((command, continuation))
+                state.commands.append((work, continuation))
                 return true
             }
             if accepted { wake() } else { continuation.resume(returning: "bridge is stopping") }
@@ -128,13 +165,15 @@ public final class MediaBridge: Sendable {
 
     private func runMediaLoop() {
         let engine = self.engine.engine
+        // The overlay socket, when there is none, is a negative fd: poll skips it.
         var descriptors = [pollfd(fd: engine.socket.fd, events: Int16(POLLIN), revents: 0),
-                           pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
+                           pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: engine.cascade?.socket.fd ?? -1, events: Int16(POLLIN), revents: 0)]
         var nextTick = ContinuousClock.now
         var nextStats = ContinuousClock.now
         while true {
             let now = ContinuousClock.now
-            _ = poll(&descriptors, 2, Self.pollTimeout(until: min(nextTick, nextStats), now: now))
+            _ = poll(&descriptors, 3, Self.pollTimeout(until: min(nextTick, nextStats), now: now))
             if descriptors[1].revents != 0 {
                 var value: UInt64 = 0
                 _ = read(wakeFD, &value, 8)
@@ -142,6 +181,9 @@ public final class MediaBridge: Sendable {
             }
             // Drain the socket, a bounded number of batches before timers get a turn.
             for _ in 0..<64 where engine.receiveAndForward(now: .now) == engine.receiveBatch.capacity {}
+            if let plane = engine.cascade {
+                for _ in 0..<64 where engine.receiveCascade(now: .now) == plane.receiveBatch.capacity {}
+            }
             let after = ContinuousClock.now
             if after >= nextTick {
                 engine.tick(now: after)
@@ -154,6 +196,12 @@ public final class MediaBridge: Sendable {
             }
             for event in engine.events { eventSink.yield(event) }
             engine.events.removeAll(keepingCapacity: true)
+            if let plane = engine.cascade, !plane.linkEvents.isEmpty {
+                for event in plane.linkEvents { linkEventSink.yield(event) }
+                plane.linkEvents.removeAll(keepingCapacity: true)
+                // The controller should hear about a link at once, not at the next stats.
+                shared.withLock { $0.stats = engine.statistics() }
+            }
         }
         finished.withLock { $0?.resume(); $0 = nil }
     }
@@ -172,8 +220,26 @@ public final class MediaBridge: Sendable {
             defer { state.commands.removeAll() }
             return (state.commands, state.stopping)
         }
-        for (command, continuation) in commands {
-            continuation.resume(returning: stopping ? "bridge is stopping" : engine.apply(command, now: .now))
+        for (work, continuation) in commands {
+            guard !stopping else {
+                continuation.resume(returning: "bridge is stopping")
+                continue
+            }
+            switch work {
+            case .command(let command):
+                continuation.resume(returning: engine.apply(command, now: .now))
+            case .peers(let peers):
+                guard let plane = engine.cascade else {
+                    continuation.resume(returning: "this bridge has no overlay socket")
+                    continue
+                }
+                do {
+                    try plane.setPeers(peers)
+                    continuation.resume(returning: nil)
+                } catch {
+                    continuation.resume(returning: "\(error)")
+                }
+            }
         }
         engine.flush()
         return stopping

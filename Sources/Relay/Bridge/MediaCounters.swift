@@ -19,6 +19,19 @@ public enum DropReason: Int, CaseIterable, Sendable {
     case unknownSSRC
     /// The kernel refused to send.
     case sendFailed
+    /// Cascade: the sealed envelope did not open (reason in the seal counters).
+    case cascadeEnvelope
+    /// Cascade: an authentic envelope around a malformed frame.
+    case cascadeMalformed
+    /// Cascade: a stream arrived on a link that is not the one toward its
+    /// origin (a routing disagreement; dropping it prevents loops).
+    case cascadeWrongLink
+    /// Cascade: the hop count passed `CascadeFrame.maximumHops`.
+    case cascadeHops
+    /// Cascade: a frame for a conference or stream this bridge does not relay.
+    case cascadeUnknownStream
+    /// Cascade: no sealed session with the peer yet, so the frame was not sent.
+    case cascadeNoSession
 
     /// The label used in stats and metrics.
     public var name: String {
@@ -35,6 +48,12 @@ public enum DropReason: Int, CaseIterable, Sendable {
         case .rtcpMalformed: return "rtcp-malformed"
         case .unknownSSRC: return "unknown-ssrc"
         case .sendFailed: return "send-failed"
+        case .cascadeEnvelope: return "cascade-envelope"
+        case .cascadeMalformed: return "cascade-malformed"
+        case .cascadeWrongLink: return "cascade-wrong-link"
+        case .cascadeHops: return "cascade-hops"
+        case .cascadeUnknownStream: return "cascade-unknown-stream"
+        case .cascadeNoSession: return "cascade-no-session"
         }
     }
 }

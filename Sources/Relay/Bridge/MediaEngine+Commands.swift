@@ -7,6 +7,7 @@ extension MediaEngine {
         switch command {
         case .allocate(let allocate): return self.allocate(allocate, now: now)
         case .update(let update): return self.update(update, now: now)
+        case .cascade(let cascade): return applyCascade(cascade, now: now)
         case .expire(let expire):
             guard let endpoint = endpoint(expire.conference, expire.endpoint) else { return nil }
             remove(endpoint, event: nil)
@@ -55,6 +56,10 @@ extension MediaEngine {
         conference.setSources(command.sends, of: endpoint)
         for producer in conference.rebuildConsumers() where producer.source.kind == .video {
             requestKeyframe(producer, now: now)
+        }
+        if conference.cascade != nil {
+            rebuildLinkConsumers(conference, now: now)
+            sendInterest(conference, force: false, now: now)
         }
         return nil
     }

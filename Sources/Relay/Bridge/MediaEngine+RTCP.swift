@@ -11,6 +11,12 @@ import Control
 /// | receiver | PLI, FIR | becomes one PLI to the sender, at most one per source per second |
 /// | receiver | RR, SR, SDES, BYE, REMB, transport-cc | ends here |
 /// | bridge | RR to each sender (every second), PLI to senders, SR translations to receivers | originated |
+///
+/// Across the cascade (`MediaEngine+Cascade*`): translated SRs follow the
+/// stream down the tree; a receiver's PLI/FIR for a relayed stream becomes
+/// a keyframe request toward the origin (limited per stream on every hop);
+/// a NACK the bridge's cache cannot answer goes one hop up as a cascade
+/// NACK. RR, REMB and transport-cc never cross a link.
 extension MediaEngine {
     func handleRTCP(_ buffer: UnsafeMutableRawBufferPointer, length: Int, from endpoint: Endpoint,
                     now: ContinuousClock.Instant) {
@@ -55,6 +61,7 @@ extension MediaEngine {
         for consumer in producer.consumers where consumer.receiver.canReceiveMedia {
             sendRTCP(fromScratch: length, to: consumer.receiver)
         }
+        forwardSenderReportToLinks(length: length, producer: producer, hops: 0, now: now)
     }
 
     /// A receiver lost packets of `mediaSSRC` (an announced SSRC): resend
@@ -64,9 +71,15 @@ extension MediaEngine {
         guard let producer = conference.producersByAnnouncedSSRC[nack.mediaSSRC], let cache = producer.cache,
               let consumer = producer.consumers.first(where: { $0.receiver === receiver }),
               receiver.canReceiveMedia else { return }
+        var misses: [UInt16] = []
+        defer {
+            // A relayed stream's gap may be filled by the bridge upstream (hop by hop).
+            if !misses.isEmpty, producer.endpoint.origin != nil { sendNACKUpstream(producer, misses) }
+        }
         for sequenceNumber in nack.lostSequenceNumbers {
             guard let cached = cache.packet(sequenceNumber: sequenceNumber) else {
                 counters.retransmissionMisses += 1
+                misses.append(sequenceNumber)
                 continue
             }
             counters.retransmissions += 1
@@ -117,6 +130,10 @@ extension MediaEngine {
             return
         }
         producer.keyframePending = false
+        if producer.endpoint.origin != nil {
+            // A relayed stream: the request travels toward its origin bridge.
+            return sendKeyframeRequestUpstream(producer, now: now)
+        }
         guard let length = try? RTCPPictureLossIndication.write(senderSSRC: rtcpSSRC, mediaSSRC: producer.source.ssrc,
                                                                  to: scratchRTCP) else { return }
         counters.keyframeRequestsSent += 1

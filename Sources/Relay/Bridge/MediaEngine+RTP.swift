@@ -47,6 +47,9 @@ extension MediaEngine {
         for index in consumers.indices where consumers[index].receiver.canReceiveMedia {
             forward(packet, announcedSSRC: producer.source.announcedSSRC, to: consumers[index].receiver)
         }
+        if !producer.linkConsumers.isEmpty {
+            forwardToLinks(packet, producer: producer, hops: 0, flags: [], now: now)
+        }
     }
 
     /// One copy toward one receiver.

@@ -22,12 +22,15 @@ extension MediaEngine {
         if now - lastReports >= Self.reportInterval {
             lastReports = now
             sendReceiverReports(now: now)
+            refreshInterest(now: now)
         }
+        tickCascade(now: now)
         flush()
     }
 
     private func expireIfSilent(_ endpoint: Endpoint, now: ContinuousClock.Instant) {
-        guard endpoint.phase != .closed else { return }
+        // A relayed endpoint lives as long as the controller's cascade command says.
+        guard endpoint.phase != .closed, endpoint.origin == nil else { return }
         if let consent = endpoint.lastConsent {
             if now - consent > consentTimeout {
                 remove(endpoint, event: .expired, detail: "no ICE consent for \(consentTimeout)")
@@ -45,6 +48,11 @@ extension MediaEngine {
                 if let timeout = endpoint.dtls.nextTimeout, timeout < deadline { deadline = timeout }
             }
         }
+        if let plane = cascade {
+            for link in plane.links.values where link.inUse && link.liveness.nextDeadline < deadline {
+                deadline = link.liveness.nextDeadline
+            }
+        }
         return max(deadline, now)
     }
 
@@ -53,6 +61,7 @@ extension MediaEngine {
                     endpoints: endpointCount, conferences: conferences.count,
                     packetsIn: counters.packetsIn, packetsOut: counters.packetsOut,
                     bytesIn: counters.bytesIn, bytesOut: counters.bytesOut, drops: counters.dropsByReason,
-                    retransmissions: counters.retransmissions, retransmissionMisses: counters.retransmissionMisses)
+                    retransmissions: counters.retransmissions, retransmissionMisses: counters.retransmissionMisses,
+                    links: cascade?.linkStats ?? [], cascade: conferenceLinkStats())
     }
 }

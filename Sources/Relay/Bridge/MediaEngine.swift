@@ -27,6 +27,8 @@ final class MediaEngine {
     /// Scratch space for RTCP and retransmissions built on the media thread.
     let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: DatagramBatch.slotSize, alignment: 16)
 
+    /// The overlay side, when this bridge cascades.
+    var cascade: CascadePlane?
     var conferences: [String: Conference] = [:]
     var endpointsByUfrag: [String: Endpoint] = [:]
     var endpointsByAddress: [PeerAddress: Endpoint] = [:]
@@ -115,7 +117,9 @@ final class MediaEngine {
         commitSend(length: protected, to: peer)
     }
 
+    /// Sends what is queued on the media socket and on the overlay socket.
     func flush() {
+        cascade?.flush()
         guard sendBatch.count > 0 else { return }
         let dropped = socket.send(sendBatch)
         for _ in 0..<dropped { counters.drop(.sendFailed) }
@@ -137,7 +141,12 @@ final class MediaEngine {
         }
         if let conference = conferences[endpoint.conference] {
             conference.remove(endpoint)
-            if conference.endpoints.isEmpty { conferences[endpoint.conference] = nil }
+            if conference.endpoints.isEmpty {
+                conferences[endpoint.conference] = nil
+                refreshLinkUsage()
+            } else if endpoint.origin == nil, conference.cascade != nil {
+                sendInterest(conference, force: false, now: .now)
+            }
         }
         endpointsByUfrag[endpoint.responder.local.ufrag] = nil
         for address in endpoint.validatedAddresses where endpointsByAddress[address] === endpoint {

@@ -16,6 +16,10 @@ final class Producer {
     /// A keyframe request the limiter held back, sent when it allows.
     var keyframePending = false
     var consumers: [Consumer] = []
+    /// Cascade links this stream is copied onto (neighbours that asked for it).
+    var linkConsumers: [LinkConsumer] = []
+    /// The cascade frame header of this stream, built once.
+    var cascadeHeader: [UInt8]?
     var reception = ReceptionStatistics()
     /// Middle 32 bits of the NTP time of the source's last SR and when it
     /// arrived, for LSR/DLSR in our reports (RFC 3550 §6.4.1).

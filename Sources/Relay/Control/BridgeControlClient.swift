@@ -37,7 +37,17 @@ public struct BridgeControlClient: Sendable {
                 }
             }
         }
-        defer { events.cancel() }
+        let linkEvents = Task {
+            for await event in bridge.linkEvents {
+                if await outbound.send(ControlCodec.encode(.link(event))) == false {
+                    logger.warning("control: dropped link event \(event.peer) \(event.state.rawValue) (not connected)")
+                }
+            }
+        }
+        defer {
+            events.cancel()
+            linkEvents.cancel()
+        }
         var backoff: Duration = .milliseconds(200)
         while !Task.isCancelled {
             do {

@@ -44,6 +44,7 @@ enum ControlEndpoint {
                 case .stats(let stats)?: await controller.registry.report(stats, from: hello.bridge)
                 case .reply(let reply)?: await link.resolve(reply)
                 case .event(let event)?: await controller.endpointEvent(event)
+                case .link?: continue   // wired to the controller with cascade planning
                 case .hello?, nil: logger.warning("control: unexpected frame from \(hello.bridge)")
                 }
             }
