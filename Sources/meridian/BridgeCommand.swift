@@ -1,6 +1,7 @@
 import ArgumentParser
 import Control
 import Foundation
+import Overlay
 import Relay
 import Topology
 
@@ -29,14 +30,37 @@ struct BridgeCommand: AsyncParsableCommand {
         @Option(help: "File holding this bridge's control secret (from 'meridian bridge secret').")
         var secretFile: String
 
+        @Option(help: "This bridge's key file from 'meridian keygen' (default: ID.key next to the topology, if present). Without one the bridge does not cascade.")
+        var key: String?
+
         func run() async throws {
             let topology = try loadOrExit(self.topology)
             guard let entry = topology.bridge(id: id) else {
                 throw ValidationError("bridge '\(id)' is not in \(self.topology); known: \(topology.bridges.map(\.id).joined(separator: ", "))")
             }
             let secret = String(decoding: try readSecret(secretFile), as: UTF8.self)
-            let bridge = try startBridge(entry)
+            let keyPath = key ?? URL(fileURLWithPath: self.topology).deletingLastPathComponent()
+                .appendingPathComponent("\(id).key").path
+            var cascadeKey: KeyPair?
+            if key != nil || FileManager.default.fileExists(atPath: keyPath) {
+                let keys: BridgeKeyFile
+                do throws(BridgeKeyFile.Failure) { keys = try BridgeKeyFile.read(from: keyPath) } catch {
+                    throw ValidationError("\(keyPath): \(error)")
+                }
+                guard keys.id == id else { throw ValidationError("\(keyPath) holds the keys of '\(keys.id)', not '\(id)'") }
+                if let published = entry.cascadeKey, published != keys.cascade.publicKey {
+                    throw ValidationError("\(keyPath): its cascade key does not match cascade-key of \(id) in \(self.topology)")
+                }
+                cascadeKey = keys.cascade
+            }
+            let bridge = try startBridge(entry, cascadeKey: cascadeKey,
+                                         peers: CascadePeer.peers(in: topology, excluding: id))
             say("bridge \(id) (\(entry.region)): media \(bridge.mediaAddress), fingerprint \(bridge.fingerprint)")
+            if let overlay = bridge.overlayAddress {
+                say("bridge \(id): cascade on \(overlay)")
+            } else {
+                say("bridge \(id): no key file (\(keyPath)): this bridge does not cascade")
+            }
             let url = controller ?? controllerURL(topology.signaling.listen)
             let client = BridgeControlClient(bridge: bridge, controllerURL: url + ControlProtocol.path,
                                              secret: secret, logger: makeLogger("meridian.bridge.\(id)"))
@@ -63,13 +87,15 @@ struct BridgeCommand: AsyncParsableCommand {
     }
 }
 
-/// Binds and starts a bridge as the topology describes it.
-func startBridge(_ entry: Bridge) throws -> MediaBridge {
-    guard let media = PeerAddress(entry.media.description) else {
-        throw ValidationError("bad media address \(entry.media)")
+/// Binds and starts a bridge as the topology describes it; with a cascade
+/// key it also binds its overlay address and may link to `peers`.
+func startBridge(_ entry: Bridge, cascadeKey: KeyPair? = nil, peers: [CascadePeer] = []) throws -> MediaBridge {
+    guard let media = PeerAddress(entry.media.description), let overlay = PeerAddress(entry.overlay.description) else {
+        throw ValidationError("bad media or overlay address for \(entry.id)")
     }
+    let cascade = cascadeKey.map { CascadeSettings(overlay: overlay, key: $0) }
     let bridge = try MediaBridge(configuration: .init(id: entry.id, region: entry.region, media: media,
-                                                       capacity: entry.capacity))
+                                                       capacity: entry.capacity, cascade: cascade, cascadePeers: peers))
     bridge.start()
     return bridge
 }

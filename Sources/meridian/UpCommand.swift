@@ -2,6 +2,7 @@ import ArgumentParser
 import Control
 import Foundation
 import Hummingbird
+import Overlay
 import Relay
 import Signaling
 import Topology
@@ -30,9 +31,15 @@ struct UpCommand: AsyncParsableCommand {
         let clusterSecret = BridgeSecret.generateClusterSecret()
         let logger = makeLogger("meridian.up")
 
+        // Cascade keys made in memory for this run (DESIGN §3: loopback mode).
+        let keys = Dictionary(uniqueKeysWithValues: topology.bridges.map { ($0.id, KeyPair.generate()) })
+        let publicKeys = keys.mapValues(\.publicKey)
         var bridges: [MediaBridge] = []
         for entry in topology.bridges {
-            do { bridges.append(try startBridge(entry)) } catch {
+            do {
+                bridges.append(try startBridge(entry, cascadeKey: keys[entry.id],
+                                               peers: CascadePeer.peers(in: topology, excluding: entry.id, keys: publicKeys)))
+            } catch {
                 throw ValidationError("bridge \(entry.id): cannot start on \(entry.media): \(error)")
             }
         }
@@ -51,7 +58,7 @@ struct UpCommand: AsyncParsableCommand {
                 say("meridian up: topology '\(topology.name)' from \(path)")
                 say("controller: \(http)")
                 for bridge in started {
-                    say("bridge \(bridge.configuration.id) (\(bridge.configuration.region)): media \(bridge.mediaAddress)")
+                    say("bridge \(bridge.configuration.id) (\(bridge.configuration.region)): media \(bridge.mediaAddress), cascade \(bridge.overlayAddress.map { "\($0)" } ?? "off")")
                 }
                 say("join with: curl -X POST \(http)/v1/rooms/ROOM/participants -d '{\"name\":\"alice\"}'")
                 await withTaskGroup(of: Void.self) { clients in
