@@ -19,15 +19,21 @@ def free_udp_port():
         return s.getsockname()[1]
 
 
-def topology_text(bridges):
+REGIONS = {
+    "eu-central": (50.11, 8.68),
+    "us-east": (39.04, -77.49),
+    "ap-southeast": (1.35, 103.82),
+    "sa-east": (-23.55, -46.63),
+}
+
+
+def topology_text(bridges, strategy="tree", max_fanout=4):
     """A loopback topology with the given (id, region) bridges on free ports."""
     lines = [
         "version: 1",
         "name: e2e",
         "regions:",
-        "  eu-central: { lat: 50.11, lon: 8.68 }",
-        "  us-east: { lat: 39.04, lon: -77.49 }",
-        "  ap-southeast: { lat: 1.35, lon: 103.82 }",
+        *[f"  {name}: {{ lat: {lat}, lon: {lon} }}" for name, (lat, lon) in REGIONS.items()],
         "overlay:",
         "  mode: loopback",
         "bridges:",
@@ -39,7 +45,8 @@ def topology_text(bridges):
             f"    media: 127.0.0.1:{free_udp_port()}",
             f"    overlay: 127.0.0.1:{free_udp_port()}",
         ]
-    lines += ["signaling:", "  listen: 127.0.0.1:8080", "  default-region: eu-central", ""]
+    lines += ["signaling:", "  listen: 127.0.0.1:8080", "  default-region: eu-central",
+              "cascade:", f"  strategy: {strategy}", f"  max-fanout: {max_fanout}", ""]
     return "\n".join(lines)
 
 
@@ -51,20 +58,28 @@ class Cluster:
         with open(self.log_path) as f:
             return f.read()
 
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
 
-@pytest.fixture
-def cluster():
+
+def start_cluster(bridges, strategy="tree", max_fanout=4):
+    """Runs `meridian up` on a fresh topology; returns a Cluster (stop it with .stop())."""
     directory = tempfile.mkdtemp(prefix="meridian-e2e-")
     path = os.path.join(directory, "topology.yaml")
     with open(path, "w") as f:
-        f.write(topology_text([("fra-1", "eu-central"), ("iad-1", "us-east"), ("sin-1", "ap-southeast")]))
+        f.write(topology_text(bridges, strategy, max_fanout))
     log_path = os.path.join(directory, "up.log")
     log = open(log_path, "w")
     process = subprocess.Popen(
         [BINARY, "up", "--topology", path, "--listen", "127.0.0.1:0"],
         stdout=subprocess.PIPE, stderr=log, text=True, cwd=ROOT,
     )
-    url, bridges = None, {}
+    url, media = None, {}
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and process.poll() is None:
         line = process.stdout.readline()
@@ -72,9 +87,9 @@ def cluster():
         log.flush()
         if m := re.match(r"controller: (http://\S+)", line):
             url = m.group(1)
-        if m := re.match(r"bridge (\S+) \((\S+)\): media (\S+)", line):
+        if m := re.match(r"bridge (\S+) \((\S+)\): media (\S+?),? ", line + " "):
             host, port = m.group(3).rsplit(":", 1)
-            bridges[m.group(1)] = (host, int(port))
+            media[m.group(1)] = (host, int(port))
         if line.startswith("join with:"):
             break
     assert url, f"meridian up did not start; log: {log_path}"
@@ -95,10 +110,13 @@ def cluster():
             if all(b["state"] == "up" for b in json.load(r)):
                 break
         time.sleep(0.1)
-    yield Cluster(process, url, bridges, log_path)
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    cluster = Cluster(process, url, media, log_path)
+    cluster.log = log
+    return cluster
+
+
+@pytest.fixture
+def cluster():
+    started = start_cluster([("fra-1", "eu-central"), ("iad-1", "us-east"), ("sin-1", "ap-southeast")])
+    yield started
+    started.stop()

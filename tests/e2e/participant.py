@@ -51,6 +51,8 @@ class Participant:
         self.video_frames = defaultdict(int)  # remote participant id -> decoded frames
         self.audio_frames = defaultdict(int)
         self.last_video_at = {}
+        # kind -> remote participant id -> monotonic time of each decoded frame (gap measurements)
+        self.arrivals = {"audio": defaultdict(list), "video": defaultdict(list)}
         self.tasks = []
         self.answer_errors = []
         self.pc.on("track", self._on_track)
@@ -125,6 +127,7 @@ class Participant:
             except Exception:
                 return
             counts[owner] += 1
+            self.arrivals[track.kind][owner].append(time.monotonic())
             if track.kind == "video":
                 self.last_video_at[owner] = time.monotonic()
 
