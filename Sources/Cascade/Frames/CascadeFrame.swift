@@ -14,8 +14,9 @@
 public struct CascadeFrame: Sendable, Equatable {
     public static let version: UInt8 = 1
     public static let fixedHeaderSize = 8
-    /// A frame that has crossed this many links is dropped (a loop guard
-    /// behind the tree itself: a 1,000-bridge tree is not deeper than this).
+    /// A frame whose hop count is above this is dropped: a loop guard behind
+    /// the wrong-link check. Enough for any route of up to 32 links; only a
+    /// path-shaped tree (max-fanout 2) of more than 33 bridges is longer.
     public static let maximumHops: UInt8 = 32
 
     public enum Kind: UInt8, Sendable {
