@@ -48,7 +48,7 @@ import Testing
 
     @Test(arguments: kinds)
     func headerBytesParseBackForEveryKind(kind: CascadeFrame.Kind) throws {
-        let header = try #require(CascadeFrame.header(kind, mediaKind: .video, conference: "c", origin: "o", source: ""))
+        let header = try #require(CascadeFrame.header(kind, mediaKind: .video, conference: "c", origin: "o"))
         #expect(header.count == 10)
         let frame = try parse(header)
         #expect(frame.kind == kind)
