@@ -14,8 +14,10 @@
 public struct CascadeFrame: Sendable, Equatable {
     public static let version: UInt8 = 1
     public static let fixedHeaderSize = 8
-    /// A frame that has crossed this many links is dropped (a loop guard
-    /// behind the tree itself: a 1,000-bridge tree is not deeper than this).
+    /// A frame whose hop count is above this is dropped: a loop guard behind
+    /// the wrong-link check. Routes of up to 32 links fit, so any conference
+    /// of up to 33 bridges; a larger one only if its tree has no longer path
+    /// (a max-fanout 2 tree is a single path).
     public static let maximumHops: UInt8 = 32
 
     public enum Kind: UInt8, Sendable {
