@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Control", dependencies: ["CSodium"], swiftSettings: strict),
         .target(name: "Signaling",
                 dependencies: [
-                    "Control", "Topology",
+                    "Control", "Topology", "Cascade",
                     .product(name: "Hummingbird", package: "hummingbird"),
                     .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                     .product(name: "Logging", package: "swift-log"),
