@@ -157,6 +157,22 @@ struct CascadeControllerTests {
         #expect(bridges["fra-1"]!.cascade(for: "r")?.remote.contains { $0.endpoint == joined[2].id } == true)
     }
 
+    @Test func aBridgeThatMissedItsClearingCommandGetsItWhenItReturns() async throws {
+        let (controller, bridges, joined) = try await Self.threeRegions()
+        await controller.bridgeDisconnected(bridges["sin-1"]!.link)
+        try await controller.leave(room: "r", participant: joined[2].id)
+        let again = SimulatedBridge(id: "sin-1", region: "ap")
+        try await controller.registry.connect(again.link)
+        await controller.bridgeConnected("sin-1")
+        #expect(again.received == [.cascade(.init(conference: "r", links: [], remote: []))])
+        // Told once: it holds nothing for the room any more.
+        await controller.bridgeDisconnected(again.link)
+        let third = SimulatedBridge(id: "sin-1", region: "ap")
+        try await controller.registry.connect(third.link)
+        await controller.bridgeConnected("sin-1")
+        #expect(third.received.isEmpty)
+    }
+
     @Test func aBridgeThatWentSilentIsLeftOutAtTheNextCheck() async throws {
         let (controller, bridges, joined) = try await Self.threeRegions()
         await controller.checkBridges()  // the baseline: all up

@@ -13,7 +13,8 @@ struct RoomCascade: Sendable {
     /// The plan last sent; `nil` while the room lives on one bridge.
     var plan: CascadeTree?
     /// Bridges sent a non-empty command for this room (they need the
-    /// clearing command once they leave the plan).
+    /// clearing command once they leave the plan), and bridges owed that
+    /// clearing command but unreachable (they get it when they return).
     var holding: Set<String> = []
     /// Pass requests made, and requests a finished pass covered.
     var requested = 0

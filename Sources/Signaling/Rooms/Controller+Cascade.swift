@@ -67,9 +67,14 @@ extension Controller {
             ? planCascade(room: room, bridges: bridges, stats: stats) : nil
         let commands = CascadeCommands.make(room: room, participants: participants, plan: plan, holding: holding)
 
+        // Still holding: bridges told a plan, and bridges owed the clearing
+        // command that cannot be reached now (down, not yet removed from the
+        // topology), so that they get it when they come back.
+        let told = commands.filter { !$0.value.links.isEmpty }.keys
+        let owed = commands.keys.filter { links[$0] == nil && topology.bridge(id: $0) != nil }
         let previous = cascades[room]?.plan
         cascades[room, default: RoomCascade()].plan = plan
-        cascades[room, default: RoomCascade()].holding = Set(commands.filter { !$0.value.links.isEmpty }.keys)
+        cascades[room, default: RoomCascade()].holding = Set(told).union(owed)
         if previous?.edges != plan?.edges {
             let shape = plan.map { $0.edges.map { "\($0.a)–\($0.b)" }.joined(separator: ", ") } ?? "one bridge"
             log("cascade \(room): \(shape)")
