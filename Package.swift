@@ -64,7 +64,13 @@ let package = Package(
 
         .testTarget(name: "TopologyTests", dependencies: ["Topology"],
                     resources: [.copy("Corpus")], swiftSettings: strict),
-        .testTarget(name: "SignalingTests", dependencies: ["Signaling", "Control", "Topology"],
+        .testTarget(name: "SignalingTests",
+                    dependencies: [
+                        "Signaling", "Control", "Topology",
+                        // A bridge's end of the control channel, for the end-to-end test.
+                        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                        .product(name: "Hummingbird", package: "hummingbird"),
+                    ],
                     swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["Topology", "Overlay"], swiftSettings: strict),
         .target(name: "Relay",

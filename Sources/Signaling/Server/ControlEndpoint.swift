@@ -40,12 +40,14 @@ enum ControlEndpoint {
             }
             logger.info("control: bridge \(hello.bridge) (\(hello.region)) connected, media \(hello.media.joined(separator: ", "))")
             try await outbound.write(.text(ControlCodec.encode(.welcome(Welcome(controller: "meridian")))))
-            // Everything but replies goes through one queue worked off beside
-            // this read loop: handling an event or a link change sends
-            // commands to this same bridge, whose replies this loop must keep
-            // reading. One queue keeps the bridge's frames in order.
+            // Endpoint and link events go through one queue worked off beside
+            // this read loop: handling one sends commands to this same bridge,
+            // whose replies this loop must keep reading, and may wait on other
+            // bridges. Replies and stats are handled here at once (they never
+            // wait on a bridge): stats stuck behind a slow event would make
+            // this bridge look silent. One queue keeps the events in order.
             let (queue, enqueue) = AsyncStream<BridgeMessage>.makeStream()
-            let worker = Task {
+            Task {
                 await controller.bridgeConnected(hello.bridge)
                 for await message in queue { await controller.receive(message, from: link) }
             }
@@ -53,15 +55,13 @@ enum ControlEndpoint {
                 enqueue.finish()
                 // At once, not after the queue drains: the surviving bridges
                 // must stop waiting for this one's media (failover).
-                Task {
-                    await controller.bridgeDisconnected(link)
-                    _ = await worker.value
-                }
+                Task { await controller.bridgeDisconnected(link) }
             }
             while let message = try await messages.next() {
                 guard case .text(let text) = message else { continue }
                 switch try? ControlCodec.decodeBridgeMessage(text) {
                 case .reply(let reply)?: await link.resolve(reply)
+                case .stats(let stats)?: await controller.registry.report(stats, from: hello.bridge)
                 case .hello?, nil: logger.warning("control: unexpected frame from \(hello.bridge)")
                 case let message?: enqueue.yield(message)
                 }
