@@ -207,8 +207,10 @@ struct TopologyValidator {
                              hint: same ? "each bridge needs its own metrics address or port"
                                         : "in loopback mode all bridges run on one machine; give each its own metrics port")
             } else if let listener = listeners.first(where: { clashes($0.address, metrics) }) {
-                reader.error(at: at(path), "metrics address \(metrics) of bridge '\(bridge.id)' is also the signaling \(listener.name) listener"
-                                 + (listener.address == metrics ? "" : " \(listener.address)"),
+                let same = listener.address == metrics
+                reader.error(at: at(path), "metrics address \(metrics) of bridge '\(bridge.id)' "
+                                 + (same ? "is also signaling's '\(listener.name)' listener"
+                                         : "takes port \(metrics.port) of signaling's '\(listener.name)' listener \(listener.address)"),
                              hint: "the controller listens there; give the bridge another metrics port")
             }
             seen.append((bridge.id, metrics))
