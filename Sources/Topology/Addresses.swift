@@ -112,6 +112,16 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         host.isIPv6 ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
+
+    /// Whether two TCP listeners on one machine would fight over a port: the
+    /// same address, or the same port where one listens on a wildcard
+    /// (0.0.0.0 covers IPv4; :: covers both families, Linux being dual-stack
+    /// by default).
+    func sharesPort(with other: SocketAddress) -> Bool {
+        guard port == other.port else { return false }
+        func covers(_ a: IPAddress, _ b: IPAddress) -> Bool { a.isUnspecified && (a.isIPv6 || !b.isIPv6) }
+        return host == other.host || covers(host, other.host) || covers(other.host, host)
+    }
 }
 
 /// An address prefix such as `10.77.0.0/16` or `2001:db8::/32`.

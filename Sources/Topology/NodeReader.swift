@@ -140,7 +140,9 @@ final class NodeReader {
         case "true": return true
         case "false": return false
         default:
-            error(at: node, "\(what) must be true or false, not '\(text)'")
+            let yaml11 = ["yes", "no", "on", "off", "y", "n"].contains(text.lowercased())
+            error(at: node, "\(what) must be true or false, not '\(text)'",
+                  hint: yaml11 ? "'yes'/'no' and 'on'/'off' are not booleans here; write true or false" : "write true or false")
             return nil
         }
     }
@@ -167,13 +169,14 @@ final class NodeReader {
         return true
     }
 
-    func socketAddress(_ node: Node, what: String) -> SocketAddress? {
+    /// `example` is the shape the hint shows, such as a listener's `0.0.0.0:8081`.
+    func socketAddress(_ node: Node, what: String,
+                       example: String = "203.0.113.10:10000 or [2001:db8::1]:10000") -> SocketAddress? {
         guard let text = string(node, what: what) else { return nil }
         switch SocketAddress.parse(text) {
         case .success(let address): return address
         case .failure(let why):
-            error(at: node, "\(what) '\(text)' is not HOST:PORT: \(why)",
-                  hint: "write it as 203.0.113.10:10000 or [2001:db8::1]:10000")
+            error(at: node, "\(what) '\(text)' is not HOST:PORT: \(why)", hint: "write it as \(example)")
             return nil
         }
     }
@@ -183,8 +186,10 @@ final class NodeReader {
         switch CIDR.parse(text) {
         case .success(let cidr): return cidr
         case .failure(let why):
+            // A bare address is a prefix of one: say which length that is.
+            let single = IPAddress(text).map { "write a single address as \(text)/\($0.bytes.count * 8)" }
             error(at: node, "\(what) '\(text)' is not a valid prefix: \(why)",
-                  hint: "write it as 10.77.0.0/16 or 2001:db8::/32")
+                  hint: single ?? "write it as 10.77.0.0/16 or 2001:db8::/32")
             return nil
         }
     }

@@ -119,12 +119,15 @@ public struct Bridge: Sendable, Equatable {
     public var capacity: Int
     /// A draining bridge takes no new participants; existing ones stay.
     public var drain: Bool
+    /// Where this bridge serves `GET /metrics` (TCP); `nil`: no metrics listener.
+    public var metrics: SocketAddress?
 
     public static let defaultCapacity = 500
 
     public init(id: String, region: String, media: SocketAddress, overlay: SocketAddress,
                 wireguard: WireGuardPeer? = nil, cascadeKey: PublicKey? = nil,
-                capacity: Int = Bridge.defaultCapacity, drain: Bool = false) {
+                capacity: Int = Bridge.defaultCapacity, drain: Bool = false,
+                metrics: SocketAddress? = nil) {
         self.id = id
         self.region = region
         self.media = media
@@ -133,6 +136,7 @@ public struct Bridge: Sendable, Equatable {
         self.cascadeKey = cascadeKey
         self.capacity = capacity
         self.drain = drain
+        self.metrics = metrics
     }
 }
 
@@ -172,11 +176,30 @@ public struct SignalingSettings: Sendable, Equatable {
     public var listen: SocketAddress
     /// The region of a participant that neither names one nor matches a prefix.
     public var defaultRegion: String
+    /// A separate listener for the bridges' control channel; `nil`: served on `listen`.
+    public var control: SocketAddress?
+    /// A separate listener for `GET /metrics`; `nil`: served on `listen`.
+    public var metrics: SocketAddress?
+    /// Peers whose `X-Forwarded-For` is honoured, in file order; empty: none.
+    public var trustedProxies: [CIDR]
+    /// JWT room tokens on join; `nil`: joins need no token.
+    public var auth: AuthSettings?
 
-    public init(listen: SocketAddress, defaultRegion: String) {
+    public init(listen: SocketAddress, defaultRegion: String,
+                control: SocketAddress? = nil, metrics: SocketAddress? = nil,
+                trustedProxies: [CIDR] = [], auth: AuthSettings? = nil) {
         self.listen = listen
         self.defaultRegion = defaultRegion
+        self.control = control
+        self.metrics = metrics
+        self.trustedProxies = trustedProxies
+        self.auth = auth
     }
+
+    /// Where the control channel is served: `control`, else `listen`.
+    public var controlListener: SocketAddress { control ?? listen }
+    /// Where `GET /metrics` is served: `metrics`, else `listen`.
+    public var metricsListener: SocketAddress { metrics ?? listen }
 }
 
 public struct SelectionSettings: Sendable, Equatable {

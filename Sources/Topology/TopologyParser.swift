@@ -128,7 +128,7 @@ final class TopologyParser {
         return settings
     }
 
-    static let bridgeKeys = ["region", "media", "overlay", "wireguard", "cascade-key", "capacity", "drain"]
+    static let bridgeKeys = ["region", "media", "overlay", "wireguard", "cascade-key", "capacity", "drain", "metrics"]
 
     private func parseBridges(_ node: Node) -> [Bridge] {
         guard let entries = reader.entries(of: node, what: "bridges") else { return [] }
@@ -163,9 +163,13 @@ final class TopologyParser {
                 capacity = endpoints
             }
             let drain = f["drain"].flatMap { reader.bool($0, what: "drain") } ?? false
+            let metrics = f["metrics"].flatMap {
+                reader.socketAddress($0, what: "metrics address", example: "198.18.0.10:9101 or [2001:db8::1]:9101")
+            }
             guard let region, let media, let overlay else { continue }
             bridges.append(Bridge(id: entry.name, region: region, media: media, overlay: overlay,
-                                  wireguard: wireguard, cascadeKey: cascadeKey, capacity: capacity, drain: drain))
+                                  wireguard: wireguard, cascadeKey: cascadeKey, capacity: capacity, drain: drain,
+                                  metrics: metrics))
         }
         return bridges
     }
@@ -180,28 +184,7 @@ final class TopologyParser {
         return WireGuardPeer(endpoint: endpoint, publicKey: key)
     }
 
-    // MARK: Policies
-
-    private func parseSignaling(_ node: Node?, root: Node) -> SignalingSettings {
-        var settings = SignalingSettings(listen: SocketAddress(host: .v4([127, 0, 0, 1]), port: 8080),
-                                         defaultRegion: "")
-        guard let node else {
-            sources.record("signaling", reader.location(of: root))
-            return settings
-        }
-        sources.record("signaling", reader.location(of: node))
-        guard let f = reader.fields(of: node, what: "signaling", allowed: ["listen", "default-region"]) else {
-            return settings
-        }
-        if let listen = f["listen"].flatMap({ reader.socketAddress($0, what: "signaling listen") }) {
-            settings.listen = listen
-        }
-        if let node = f["default-region"], let region = reader.string(node, what: "default-region") {
-            settings.defaultRegion = region
-            sources.record("signaling.default-region", reader.location(of: node))
-        }
-        return settings
-    }
+    // MARK: Policies (signaling: TopologyParser+Signaling.swift)
 
     private func parseSelection(_ node: Node) -> SelectionSettings {
         var settings = SelectionSettings()

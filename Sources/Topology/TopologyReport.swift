@@ -24,7 +24,8 @@ public enum TopologyReport {
             if bridges.isEmpty { out.append("    (no bridges: participants go to the nearest region)") }
             for bridge in bridges {
                 let state = bridge.drain ? "  draining" : ""
-                out.append("    \(bridge.id)  media \(bridge.media)  capacity \(bridge.capacity)\(state)")
+                let metrics = bridge.metrics.map { "  metrics \($0)" } ?? ""
+                out.append("    \(bridge.id)  media \(bridge.media)  capacity \(bridge.capacity)\(metrics)\(state)")
             }
         }
         out.append("")
@@ -32,11 +33,28 @@ public enum TopologyReport {
         out.append("")
         out.append(contentsOf: overlayPlan(topology))
         out.append("")
-        out.append("signaling \(topology.signaling.listen), default region \(topology.signaling.defaultRegion)")
+        out.append(contentsOf: signaling(topology.signaling))
         out.append("selection: at most \(topology.selection.maxParticipantsPerBridge) participants of a room per bridge, "
                    + "stress threshold \(topology.selection.stressThreshold)")
         out.append("cascade: \(topology.cascade.strategy.rawValue), max fan-out \(topology.cascade.maxFanout)")
         return out.joined(separator: "\n")
+    }
+
+    /// The controller's listeners, trusted proxies and room-token policy.
+    static func signaling(_ settings: SignalingSettings) -> [String] {
+        func listener(_ address: SocketAddress?) -> String { address.map(\.description) ?? "on listen" }
+        let proxies = settings.trustedProxies.isEmpty
+            ? "none (X-Forwarded-For ignored)" : settings.trustedProxies.map(\.description).joined(separator: ", ")
+        var auth = "off (joins need no token)"
+        if let a = settings.auth {
+            auth = "\(a.algorithm.rawValue) room tokens, \(a.algorithm.keyFileField) \(a.keyFile)"
+                + (a.issuer.map { ", issuer \($0)" } ?? "")
+                + (a.required ? ", required on join" : ", optional on join")
+        }
+        return ["signaling \(settings.listen), default region \(settings.defaultRegion)",
+                "  control channel \(listener(settings.control)), metrics \(listener(settings.metrics))",
+                "  trusted proxies: \(proxies)",
+                "  auth: \(auth)"]
     }
 
     /// Round trips between every pair of regions, `*` marking estimates.

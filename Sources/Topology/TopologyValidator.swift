@@ -13,6 +13,7 @@ struct TopologyValidator {
         checkUniqueAddresses()
         checkOverlayMode()
         checkKeys()
+        checkListeners()
     }
 
     private func at(_ path: String) -> SourceLocation {
@@ -164,6 +165,55 @@ struct TopologyValidator {
                 }
                 seen[key] = seen[key] ?? bridge.id
             }
+        }
+    }
+
+    /// The controller's listeners are one process on one machine: a separate
+    /// listener may not take a port another one already has. A bridge's
+    /// metrics listener may not be another bridge's or the controller's.
+    /// Media and overlay addresses are UDP, metrics TCP: they never clash.
+    private func checkListeners() {
+        let signaling = topology.signaling
+        var listeners: [(name: String, address: SocketAddress)] = [("listen", signaling.listen)]
+        for (name, address) in [("control", signaling.control), ("metrics", signaling.metrics)] {
+            guard let address else { continue }
+            let served = name == "control" ? "the control channel" : "metrics"
+            if let clash = listeners.first(where: { $0.address.sharesPort(with: address) }) {
+                let what = clash.name == "listen" ? "'listen'" : "the \(clash.name) listener"
+                if clash.address == address {
+                    reader.error(at: at("signaling.\(name)"), "signaling \(name) listener \(address) is the same as \(what)",
+                                 hint: "omit '\(name)' to serve \(served) on 'listen', or give it another port")
+                } else {
+                    reader.error(at: at("signaling.\(name)"),
+                                 "signaling \(name) listener \(address) takes port \(address.port) of \(what) \(clash.address)",
+                                 hint: "a wildcard address listens on every address of the machine; "
+                                     + "give '\(name)' another port, or omit it to serve \(served) on 'listen'")
+                }
+            }
+            listeners.append((name, address))
+        }
+        // In loopback mode every bridge and the controller share one machine,
+        // so wildcards clash too; otherwise bridges live on their own hosts.
+        let oneMachine = topology.overlay.mode == .loopback
+        func clashes(_ a: SocketAddress, _ b: SocketAddress) -> Bool { oneMachine ? a.sharesPort(with: b) : a == b }
+        var seen: [(id: String, address: SocketAddress)] = []
+        for bridge in topology.bridges {
+            guard let metrics = bridge.metrics else { continue }
+            let path = "bridges.\(bridge.id).metrics"
+            if let other = seen.first(where: { clashes($0.address, metrics) }) {
+                let same = other.address == metrics
+                reader.error(at: at(path), same ? "metrics address \(metrics) is also used by bridge '\(other.id)'"
+                                              : "metrics address \(metrics) takes port \(metrics.port) of bridge '\(other.id)' (\(other.address))",
+                             hint: same ? "each bridge needs its own metrics address or port"
+                                        : "in loopback mode all bridges run on one machine; give each its own metrics port")
+            } else if let listener = listeners.first(where: { clashes($0.address, metrics) }) {
+                let same = listener.address == metrics
+                reader.error(at: at(path), "metrics address \(metrics) of bridge '\(bridge.id)' "
+                                 + (same ? "is also signaling's '\(listener.name)' listener"
+                                         : "takes port \(metrics.port) of signaling's '\(listener.name)' listener \(listener.address)"),
+                             hint: "the controller listens there; give the bridge another metrics port")
+            }
+            seen.append((bridge.id, metrics))
         }
     }
 }

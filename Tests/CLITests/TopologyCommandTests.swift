@@ -30,7 +30,9 @@ struct TopologyCommandTests {
         let result = try MeridianProcess.run(["topology", "show", "topology/earth.yaml"])
         #expect(result.status == 0)
         for expected in ["eu-central (50.11, 8.68)", "fra-1  media 198.18.0.10:10000", "round-trip latency, ms",
-                         "overlay: wireguard 10.77.0.0/16", "fra-1  10.77.1.1  cascade 10.77.1.1:4096"] {
+                         "overlay: wireguard 10.77.0.0/16", "fra-1  10.77.1.1  cascade 10.77.1.1:4096",
+                         "capacity 400  metrics 10.77.1.1:9101", "control channel 0.0.0.0:8081, metrics 127.0.0.1:9090",
+                         "trusted proxies: 198.18.0.2/32, 198.18.0.3/32", "auth: HS256 room tokens"] {
             #expect(result.stdout.contains(expected), "missing: \(expected)")
         }
         // Declared pairs print as is; others carry the estimate marker.

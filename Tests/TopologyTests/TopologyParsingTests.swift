@@ -25,6 +25,11 @@ struct TopologyParsingTests {
         #expect(topology.overlay.network == CIDR(address: .v4([10, 77, 0, 0]), prefixLength: 16))
         #expect(topology.bridges.allSatisfy { $0.wireguard != nil && $0.cascadeKey != nil })
         #expect(topology.declaredLatencies[RegionPair("us-east", "eu-central")] == 88)
+        #expect(topology.bridges.allSatisfy { $0.metrics == SocketAddress(host: $0.overlay.host, port: 9101) })
+        #expect(topology.signaling.control?.description == "0.0.0.0:8081")
+        #expect(topology.signaling.metrics?.description == "127.0.0.1:9090")
+        #expect(topology.signaling.trustedProxies.map(\.description) == ["198.18.0.2/32", "198.18.0.3/32"])
+        #expect(topology.signaling.auth == AuthSettings(algorithm: .hs256, keyFile: "secrets/jwt.secret", issuer: "meridian"))
     }
 
     @Test func fieldsAreReadWithTheirValuesAndDefaults() throws {
