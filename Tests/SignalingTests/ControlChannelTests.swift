@@ -79,8 +79,10 @@ struct ControlChannelTests {
         func get() -> Int? { value }
     }
 
-    /// Polls `condition` until it holds or `timeout` passes.
-    static func eventually(_ timeout: Duration = .seconds(10), _ condition: @Sendable () async -> Bool) async -> Bool {
+    /// Polls `condition` until it holds or `timeout` passes (generous: the
+    /// whole suite runs in parallel on a 2-core machine, and a listener can
+    /// take seconds to come up there).
+    static func eventually(_ timeout: Duration = .seconds(60), _ condition: @Sendable () async -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if await condition() { return true }
