@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Control", dependencies: ["CSodium"], swiftSettings: strict),
         .target(name: "Signaling",
                 dependencies: [
-                    "Control", "Topology",
+                    "Control", "Topology", "Cascade",
                     .product(name: "Hummingbird", package: "hummingbird"),
                     .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                     .product(name: "Logging", package: "swift-log"),
@@ -64,7 +64,13 @@ let package = Package(
 
         .testTarget(name: "TopologyTests", dependencies: ["Topology"],
                     resources: [.copy("Corpus")], swiftSettings: strict),
-        .testTarget(name: "SignalingTests", dependencies: ["Signaling", "Control", "Topology"],
+        .testTarget(name: "SignalingTests",
+                    dependencies: [
+                        "Signaling", "Control", "Topology",
+                        // A bridge's end of the control channel, for the end-to-end test.
+                        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                        .product(name: "Hummingbird", package: "hummingbird"),
+                    ],
                     swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["Topology", "Overlay"], swiftSettings: strict),
         .target(name: "Relay",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the wire-format fuzz targets with libFuzzer.
 #
-#   Fuzz/run.sh TARGET [RUNS]     TARGET: stun | rtp | rtcp | sdp | all   (RUNS default 100000)
+#   Fuzz/run.sh TARGET [RUNS]     TARGET: stun | rtp | rtcp | sdp | cascade | all   (RUNS default 100000)
 #   Fuzz/run.sh all 1000000       every target for a million inputs each
 #
 # Each target is one Fuzz/Fuzz<NAME>.swift file compiled with `swiftc
@@ -17,7 +17,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 FUZZ_DIR="${FUZZ_DIR:-$ROOT/.build-fuzz}"
 SWIFTC="${SWIFTC:-swiftc}"
-TARGETS=(stun rtp rtcp sdp)
+TARGETS=(stun rtp rtcp sdp cascade)
 
 sources() {
     case "$1" in
@@ -25,6 +25,7 @@ sources() {
         rtp)  echo Sources/Relay/RTP/*.swift ;;
         rtcp) echo Sources/Relay/RTP/*.swift Sources/Relay/RTP/RTCP/*.swift ;;
         sdp)  echo Sources/Signaling/SDP/SDPDocument.swift Sources/Signaling/SDP/AnswerReader.swift ;;
+        cascade) echo Sources/Cascade/Frames/*.swift ;;
         *) echo "unknown fuzz target '$1' (known: ${TARGETS[*]} all)" >&2; return 1 ;;
     esac
 }
@@ -35,6 +36,7 @@ harness() {
         rtp)  echo Fuzz/FuzzRTP.swift ;;
         rtcp) echo Fuzz/FuzzRTCP.swift ;;
         sdp)  echo Fuzz/FuzzSDP.swift ;;
+        cascade) echo Fuzz/FuzzCascade.swift ;;
     esac
 }
 
@@ -92,7 +94,7 @@ run() {
 target="${1:-}"
 runs="${2:-100000}"
 if [[ -z "$target" ]]; then
-    echo "usage: Fuzz/run.sh stun|rtp|rtcp|sdp|all [RUNS]" >&2
+    echo "usage: Fuzz/run.sh stun|rtp|rtcp|sdp|cascade|all [RUNS]" >&2
     exit 2
 fi
 if [[ "$target" == all ]]; then

@@ -31,7 +31,15 @@ struct SignalCommand: AsyncParsableCommand {
                                                logger: logger) { port in
             say("controller: http://\(address.host):\(port)")
         }
-        try await app.runService()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            // Bridges that go silent without closing their socket: replan
+            // their rooms within half a second of the registry's verdict.
+            group.addTask { await controller.watchBridges(every: .milliseconds(500)) }
+            // The server returns on SIGINT/SIGTERM (graceful shutdown); then stop the watcher.
+            try await group.next()
+            group.cancelAll()
+        }
     }
 }
 

@@ -51,6 +51,7 @@ struct UpCommand: AsyncParsableCommand {
         let started = bridges, path = self.topology
         await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
+            group.addTask { await controller.watchBridges(every: .milliseconds(500)) }
             group.addTask {
                 let port = await ready.port()
                 let url = controllerURL(SocketAddress(host: address.host, port: UInt16(port)))

@@ -41,6 +41,25 @@ final class SimulatedBridge: Sendable {
     func updates(for endpoint: String) -> [ControlCommand.Update] {
         received.compactMap { if case .update(let u) = $0, u.endpoint == endpoint { return u } else { return nil } }
     }
+
+    /// The cascade commands received for `room`, oldest first.
+    func cascades(for room: String) -> [ControlCommand.Cascade] {
+        received.compactMap { if case .cascade(let c) = $0, c.conference == room { return c } else { return nil } }
+    }
+
+    /// The cascade state this bridge holds for `room` (the last command).
+    func cascade(for room: String) -> ControlCommand.Cascade? { cascades(for: room).last }
+
+    /// Sends a stats report through the controller's bridge-message path,
+    /// as received `at` (default now).
+    func report(_ stats: BridgeStats, to controller: Controller, at instant: ContinuousClock.Instant = .now) async {
+        await controller.registry.report(stats, from: id, at: instant)
+    }
+
+    /// Sends a frame from this bridge through the controller's dispatch.
+    func send(_ message: BridgeMessage, to controller: Controller) async {
+        await controller.receive(message, from: link)
+    }
 }
 
 enum ControllerFixture {
@@ -57,14 +76,47 @@ enum ControllerFixture {
         signaling: { default-region: eu }
         """, file: "t.yaml")
 
+    /// Three regions with declared RTTs, two bridges in `eu`, a region `sa`
+    /// without bridges. With `max-fanout: 2` the best tree over fra-1, iad-1
+    /// and sin-1 is the path iad-1–fra-1–sin-1 (worst path 248 ms), and
+    /// without fra-1~sin-1 it is fra-1–iad-1–sin-1 (308 ms).
+    static func world(strategy: String = "tree", maxFanout: Int = 2) -> Topology {
+        try! Topology.parse(yaml: """
+            version: 1
+            name: world
+            regions:
+              eu: { lat: 50, lon: 8 }
+              us: { lat: 39, lon: -77 }
+              ap: { lat: 1, lon: 103 }
+              sa: { lat: -23, lon: -46 }
+            latency-ms:
+              eu~us: 88
+              eu~ap: 160
+              us~ap: 220
+            overlay: { mode: loopback }
+            bridges:
+              fra-1: { region: eu, media: 127.0.0.1:10001, overlay: 127.0.0.1:4001 }
+              fra-2: { region: eu, media: 127.0.0.1:10002, overlay: 127.0.0.1:4002 }
+              iad-1: { region: us, media: 127.0.0.1:10003, overlay: 127.0.0.1:4003 }
+              sin-1: { region: ap, media: 127.0.0.1:10004, overlay: 127.0.0.1:4004 }
+            signaling: { default-region: eu }
+            cascade: { strategy: \(strategy), max-fanout: \(maxFanout) }
+            """, file: "world.yaml")
+    }
+
     static func make() async throws -> (Controller, [String: SimulatedBridge]) {
+        try await make(topology: topology)
+    }
+
+    /// A controller over `topology` with every bridge of it simulated and connected.
+    static func make(topology: Topology) async throws -> (Controller, [String: SimulatedBridge]) {
         // Simulated bridges send no stats; a loaded CI machine must not mark them down.
         let registry = BridgeRegistry(topology: topology, silenceLimit: .seconds(3600))
         var bridges: [String: SimulatedBridge] = [:]
-        for (id, region) in [("fra-1", "eu"), ("iad-1", "us")] {
-            let bridge = SimulatedBridge(id: id, region: region)
+        for entry in topology.bridges {
+            let bridge = SimulatedBridge(id: entry.id, region: entry.region)
             try await registry.connect(bridge.link)
-            bridges[id] = bridge
+            bridges[entry.id] = bridge
         }
         return (Controller(topology: topology, registry: registry), bridges)
     }

@@ -106,9 +106,12 @@ def start_cluster(bridges, strategy="tree", max_fanout=4):
     # Bridges dial the controller right after start; give them a moment.
     import urllib.request, json
     for _ in range(100):
-        with urllib.request.urlopen(url + "/v1/bridges") as r:
-            if all(b["state"] == "up" for b in json.load(r)):
-                break
+        try:
+            with urllib.request.urlopen(url + "/v1/bridges") as r:
+                if all(b["state"] == "up" for b in json.load(r)):
+                    break
+        except OSError:
+            pass  # the listener may still be starting (seen once as a connection reset)
         time.sleep(0.1)
     cluster = Cluster(process, url, media, log_path)
     cluster.log = log

@@ -14,9 +14,13 @@
 public struct CascadeFrame: Sendable, Equatable {
     public static let version: UInt8 = 1
     public static let fixedHeaderSize = 8
-    /// A frame that has crossed this many links is dropped (a loop guard
-    /// behind the tree itself: a 1,000-bridge tree is not deeper than this).
-    public static let maximumHops: UInt8 = 32
+    /// A frame that has crossed this many links is dropped: a loop guard
+    /// behind the wrong-link check (which alone already makes loops
+    /// impossible while all bridges agree on the links). A route is at most
+    /// one link shorter than the conference has bridges, so every conference
+    /// of up to 255 bridges fits — whatever the tree's shape (a max-fanout 2
+    /// tree is a single path).
+    public static let maximumHops: UInt8 = 254
 
     public enum Kind: UInt8, Sendable {
         /// An RTP packet, SSRC already the announced one, unencrypted

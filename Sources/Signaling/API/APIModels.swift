@@ -30,14 +30,33 @@ public struct RoomInfo: Codable, Sendable, Equatable {
         public var bridge: String
     }
 
+    /// One link of the room's cascade plan, with what it carries for this
+    /// room in each direction.
     public struct Edge: Codable, Sendable, Equatable {
-        public var from: String
-        public var to: String
+        /// The ends, `a < b` by id.
+        public var a: String
+        public var b: String
+        /// The round trip the plan used for this link (live when measured).
+        public var rttMs: Double
+        public var aToB: Rate
+        public var bToA: Rate
+    }
+
+    /// Media rate over the interval between a bridge's two latest stats
+    /// reports; zero until two reports arrived.
+    public struct Rate: Codable, Sendable, Equatable {
+        public var packetsPerSecond: Double
+        public var bitsPerSecond: Double
+
+        public static let zero = Rate(packetsPerSecond: 0, bitsPerSecond: 0)
     }
 
     public var room: String
     public var participants: [Member]
     public var bridges: [String]
+    /// The cascade strategy of the topology: `tree`, `mesh` or `single`.
+    public var strategy: String
+    /// The plan's links; empty while the room lives on one bridge.
     public var tree: [Edge]
 }
 
@@ -54,6 +73,14 @@ public struct BridgeInfo: Codable, Sendable, Equatable {
     public var retransmissions: UInt64
     /// Dropped datagrams by reason (`unknown-kind`, `stun-unauthorized`, …).
     public var drops: [String: UInt64]
+    /// The bridge's cascade links, as its last stats report gave them.
+    public var links: [Link]
+
+    public struct Link: Codable, Sendable, Equatable {
+        public var peer: String
+        public var up: Bool
+        public var rttMs: Double?
+    }
 }
 
 /// Frames of the participant events WebSocket.

@@ -14,6 +14,10 @@ public actor BridgeRegistry {
         var bridge: Bridge
         var link: BridgeLink?
         var stats = BridgeStats()
+        /// The report before `stats`, kept so that rates (per-link packets
+        /// and bits per second) can be derived from two counters.
+        var previous: StatsSample?
+        var latest: StatsSample?
         var lastSeen: ContinuousClock.Instant?
     }
 
@@ -67,17 +71,45 @@ public actor BridgeRegistry {
         await previous?.close()
     }
 
-    /// The socket of `link` closed.
-    public func disconnect(_ link: BridgeLink) async {
-        guard var entry = entries[link.bridge], entry.link === link else { return }
+    /// The socket of `link` closed. Returns `false` when `link` was no
+    /// longer the bridge's current link (a newer connection replaced it), in
+    /// which case nothing changed.
+    @discardableResult
+    public func disconnect(_ link: BridgeLink) async -> Bool {
+        guard var entry = entries[link.bridge], entry.link === link else { return false }
         entry.link = nil
         entries[link.bridge] = entry
         await link.close()
+        return true
     }
 
-    public func report(_ stats: BridgeStats, from bridge: String) {
-        entries[bridge]?.stats = stats
-        entries[bridge]?.lastSeen = .now
+    /// Records a stats report received `at` (now, except in tests that need
+    /// exact intervals for rates).
+    public func report(_ stats: BridgeStats, from bridge: String, at instant: ContinuousClock.Instant = .now) {
+        guard var entry = entries[bridge] else { return }
+        entry.stats = stats
+        entry.previous = entry.latest
+        entry.latest = StatsSample(stats: stats, at: instant)
+        entry.lastSeen = instant
+        entries[bridge] = entry
+    }
+
+    /// The two latest stats reports of a bridge, oldest first (`previous` is
+    /// `nil` until the second report).
+    public func samples(_ id: String) -> (previous: StatsSample?, latest: StatsSample?) {
+        (entries[id]?.previous, entries[id]?.latest)
+    }
+
+    /// Bridges that are up now (connected and reporting), in topology order.
+    public func upBridges() -> [String] {
+        order.filter { isUp($0) }
+    }
+
+    /// The current links of the given bridges that are up.
+    public func links(_ ids: some Sequence<String>) -> [String: BridgeLink] {
+        var result: [String: BridgeLink] = [:]
+        for id in ids { if let link = link(id) { result[id] = link } }
+        return result
     }
 
     public func link(_ bridge: String) -> BridgeLink? {
@@ -94,6 +126,11 @@ public actor BridgeRegistry {
 
     public func stats(_ id: String) -> BridgeStats? { entries[id]?.stats }
 
+    /// The last stats report of every bridge that sent one.
+    public func allStats() -> [String: BridgeStats] {
+        entries.compactMapValues { $0.latest?.stats }
+    }
+
     public func infos() -> [BridgeInfo] {
         order.compactMap { id in
             guard let entry = entries[id] else { return nil }
@@ -101,7 +138,8 @@ public actor BridgeRegistry {
             let stats = entry.stats
             return BridgeInfo(id: id, region: entry.bridge.region, state: state, stress: stats.stress,
                               endpoints: stats.endpoints, packetsIn: stats.packetsIn, packetsOut: stats.packetsOut,
-                              retransmissions: stats.retransmissions, drops: stats.drops)
+                              retransmissions: stats.retransmissions, drops: stats.drops,
+                              links: stats.links.map { .init(peer: $0.peer, up: $0.up, rttMs: $0.rttMs) })
         }
     }
 
@@ -112,4 +150,10 @@ public actor BridgeRegistry {
             return entry.bridge
         }
     }
+}
+
+/// One stats report and when the controller received it.
+public struct StatsSample: Sendable {
+    public var stats: BridgeStats
+    public var at: ContinuousClock.Instant
 }

@@ -8,15 +8,25 @@ import Topology
 /// An actor; every method re-reads the room after each `await` (the bridge
 /// may answer after another participant joined or left), and mutates state
 /// only once the bridge agreed, so a failed step leaves nothing half-done.
+///
+/// Rooms may span bridges: `Controller+Cascade` keeps each room's cascade
+/// (plan and commands) in step with its participants, and
+/// `Controller+Bridges` follows bridges coming and going and their links.
 public actor Controller {
-    private var topology: Topology
+    var topology: Topology
     public nonisolated let registry: BridgeRegistry
-    private var rooms: [String: Room] = [:]
+    var rooms: [String: Room] = [:]
+    /// Per room: the cascade plan sent and the bridges holding it.
+    var cascades: [String: RoomCascade] = [:]
+    /// Links reported down, RTTs announced by link events.
+    var linkHealth = LinkHealth()
+    /// The bridges up at the last check (`checkBridges`).
+    var knownUp: Set<String> = []
     private var subscribers: [String: [Int: AsyncStream<EventFrame>.Continuation]] = [:]
     private var nextSubscriber = 0
     private var random = SystemRandomNumberGenerator()
     /// Called with a line per join and leave (for `meridian up`'s console).
-    private let log: @Sendable (String) -> Void
+    let log: @Sendable (String) -> Void
 
     public init(topology: Topology, registry: BridgeRegistry, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.topology = topology
@@ -53,12 +63,16 @@ public actor Controller {
         participant.slots = room.ordered.map { OfferPlanSlotState(participant: $0.id, announced: $0.announced, active: true) }
         room.participants[id] = participant
         rooms[roomID] = room
+        // The other bridges must relay the newcomer (and it them) before
+        // anyone is offered its media.
+        await syncCascade(room: roomID)
         let offer: SDPDocument
         do { offer = try await makeOffer(room: roomID, participant: id) } catch {
             // The bridge went away between allocate and offer: undo the join.
             rooms[roomID]?.participants[id] = nil
-            if rooms[roomID]?.participants.isEmpty == true { rooms[roomID] = nil }
             try? await link.execute(.expire(.init(conference: roomID, endpoint: id)))
+            await syncCascade(room: roomID)
+            if rooms[roomID]?.participants.isEmpty == true { rooms[roomID] = nil }
             throw error
         }
         for other in room.ordered where other.id != id {
@@ -166,6 +180,7 @@ public actor Controller {
         if let link = await registry.link(participant.bridge) {
             try? await link.execute(.expire(.init(conference: roomID, endpoint: id)))
         }
+        await syncCascade(room: roomID)
         for other in rooms[roomID]?.ordered ?? [] {
             guard let index = other.slots.firstIndex(where: { $0.participant == id }) else { continue }
             rooms[roomID]?.participants[other.id]?.slots[index].active = false
@@ -189,12 +204,15 @@ public actor Controller {
 
     // MARK: Queries and events
 
-    public func roomInfo(_ roomID: String) throws(APIError) -> RoomInfo {
+    public func roomInfo(_ roomID: String) async throws(APIError) -> RoomInfo {
         try Self.validate(room: roomID)
+        guard rooms[roomID] != nil else { throw .notFound("no room \(roomID)") }
+        let tree = await cascadeEdges(room: roomID)
+        // Re-read after the await: the room may have emptied meanwhile.
         guard let room = rooms[roomID] else { throw .notFound("no room \(roomID)") }
         return RoomInfo(room: roomID,
                         participants: room.ordered.map { .init(id: $0.id, name: $0.name, region: $0.region, bridge: $0.bridge) },
-                        bridges: room.bridges, tree: [])
+                        bridges: room.bridges, strategy: topology.cascade.strategy.rawValue, tree: tree)
     }
 
     public func contains(room roomID: String, participant id: String) -> Bool {

@@ -8,7 +8,10 @@ import Logging
 /// `WebSocket /v1/control`: where bridges dial in (DESIGN §5). The upgrade
 /// request names the bridge (`X-Meridian-Bridge`) and carries its secret
 /// (`X-Meridian-Bridge-Secret`); a wrong secret gets no upgrade. The first
-/// frame must be `hello`; then stats, replies and endpoint events flow in.
+/// frame must be `hello`; then stats, replies, endpoint events and link
+/// events flow in. Opening and closing the channel tell the `Controller`
+/// (`bridgeConnected`, `bridgeDisconnected`), which replans the cascades of
+/// the rooms on that bridge.
 enum ControlEndpoint {
     static let bridgeHeader = HTTPField.Name("X-Meridian-Bridge")!
     static let secretHeader = HTTPField.Name(ControlProtocol.secretHeader)!
@@ -37,15 +40,30 @@ enum ControlEndpoint {
             }
             logger.info("control: bridge \(hello.bridge) (\(hello.region)) connected, media \(hello.media.joined(separator: ", "))")
             try await outbound.write(.text(ControlCodec.encode(.welcome(Welcome(controller: "meridian")))))
-            defer { Task { await controller.registry.disconnect(link) } }
+            // Endpoint and link events go through one queue worked off beside
+            // this read loop: handling one sends commands to this same bridge,
+            // whose replies this loop must keep reading, and may wait on other
+            // bridges. Replies and stats are handled here at once (they never
+            // wait on a bridge): stats stuck behind a slow event would make
+            // this bridge look silent. One queue keeps the events in order.
+            let (queue, enqueue) = AsyncStream<BridgeMessage>.makeStream()
+            Task {
+                await controller.bridgeConnected(hello.bridge)
+                for await message in queue { await controller.receive(message, from: link) }
+            }
+            defer {
+                enqueue.finish()
+                // At once, not after the queue drains: the surviving bridges
+                // must stop waiting for this one's media (failover).
+                Task { await controller.bridgeDisconnected(link) }
+            }
             while let message = try await messages.next() {
                 guard case .text(let text) = message else { continue }
                 switch try? ControlCodec.decodeBridgeMessage(text) {
-                case .stats(let stats)?: await controller.registry.report(stats, from: hello.bridge)
                 case .reply(let reply)?: await link.resolve(reply)
-                case .event(let event)?: await controller.endpointEvent(event)
-                case .link?: continue   // wired to the controller with cascade planning
+                case .stats(let stats)?: await controller.registry.report(stats, from: hello.bridge)
                 case .hello?, nil: logger.warning("control: unexpected frame from \(hello.bridge)")
+                case let message?: enqueue.yield(message)
                 }
             }
             logger.info("control: bridge \(hello.bridge) disconnected")

@@ -1,0 +1,81 @@
+import Control
+import Topology
+
+/// Bridges coming, going and reporting (DESIGN §5): what the control channel
+/// tells the controller, and the periodic check for bridges that went silent.
+///
+/// Every change of a bridge's presence or of a link's state replans the
+/// rooms it concerns (`Controller+Cascade`). A closed socket replans at once,
+/// so the surviving bridges of a room stop waiting for the dead one's media
+/// within one command round trip; a bridge that merely stops talking is
+/// caught by `checkBridges` once its registry silence limit passes.
+extension Controller {
+    /// A bridge's control channel opened (after `registry.connect`). Its
+    /// links are new, so earlier verdicts on them are dropped, and the rooms
+    /// with participants on it get their cascade back.
+    public func bridgeConnected(_ bridge: String) async {
+        linkHealth.forget(bridge)
+        guard await registry.isUp(bridge) else { return }
+        knownUp.insert(bridge)
+        await syncRooms(touching: [bridge])
+    }
+
+    /// A bridge's control channel closed: unregisters `link` and replans the
+    /// rooms that used the bridge without it. Nothing happens when `link`
+    /// was already replaced by a newer connection of the same bridge.
+    public func bridgeDisconnected(_ link: BridgeLink) async {
+        guard await registry.disconnect(link) else { return }
+        guard !(await registry.isUp(link.bridge)) else { return }
+        knownUp.remove(link.bridge)
+        await syncRooms(touching: [link.bridge])
+    }
+
+    /// One frame from a bridge after its hello. Stats only update the
+    /// registry (their RTTs feed the next plan; they do not replan by
+    /// themselves, or every jitter would reshape trees each second).
+    public func receive(_ message: BridgeMessage, from link: BridgeLink) async {
+        switch message {
+        case .hello: log("control: \(link.bridge) said hello twice; ignored")
+        case .stats(let stats): await registry.report(stats, from: link.bridge)
+        case .reply(let reply): await link.resolve(reply)
+        case .event(let event): await endpointEvent(event)
+        case .link(let event): await linkEvent(event, from: link.bridge)
+        }
+    }
+
+    /// A bridge says its link to `event.peer` went down or up. A down link is
+    /// avoided by every plan that has another choice; rooms spanning both
+    /// ends are replanned when the verdict changed. A peer the topology does
+    /// not know (or the bridge itself) is ignored: a bridge must not be able
+    /// to make the controller plan around a name it made up.
+    public func linkEvent(_ event: LinkEvent, from bridge: String) async {
+        guard event.peer != bridge, topology.bridge(id: event.peer) != nil, topology.bridge(id: bridge) != nil else {
+            log("control: \(bridge) reported a link to unknown bridge '\(event.peer)'; ignored")
+            return
+        }
+        guard linkHealth.apply(event, from: bridge) else { return }
+        log("link \(bridge)–\(event.peer) \(event.state.rawValue)")
+        let affected = rooms.values.filter { $0.bridges.contains(bridge) && $0.bridges.contains(event.peer) }.map(\.id)
+        await syncRooms(Set(affected))
+    }
+
+    /// Compares the bridges that are up now with the last check and replans
+    /// the rooms of every bridge that went down (silent for the registry's
+    /// limit) or came back.
+    public func checkBridges() async {
+        let up = Set(await registry.upBridges())
+        let changed = up.symmetricDifference(knownUp)
+        knownUp = up
+        guard !changed.isEmpty else { return }
+        await syncRooms(touching: changed)
+    }
+
+    /// Runs `checkBridges` every `interval` until the calling task is
+    /// cancelled. Whoever runs the server runs this beside it.
+    public func watchBridges(every interval: Duration = .milliseconds(500)) async {
+        while !Task.isCancelled {
+            await checkBridges()
+            try? await Task.sleep(for: interval)
+        }
+    }
+}
