@@ -182,7 +182,10 @@ class ProcessCluster:
         deadline = time.monotonic() + timeout
         states = {}
         while time.monotonic() < deadline:
-            states = {b["id"]: b["state"] for b in self.bridges()}
+            try:
+                states = {b["id"]: b["state"] for b in self.bridges()}
+            except OSError:
+                pass  # the listener may still be starting (seen once as a connection reset)
             if all(states.get(i) == "up" for i in ids):
                 return
             for i in ids:
