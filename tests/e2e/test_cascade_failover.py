@@ -191,7 +191,10 @@ async def test_killing_a_transit_bridge_keeps_the_survivors_talking():
                                  f"in the {BEFORE_KILL} s before the kill (measurement noise)",
                        "killed": victim, "tree_before": edges,
                        "tree_after": [(e["a"], e["b"]) for e in info_after["tree"]],
-                       "max_gap_s": max_gap, "goal_s": 0.5, "replanned_after_s": replan_s, "pairs": pairs, "logs": cluster.directory},
+                       "max_gap_s": max_gap, "goal_s": 0.5, "replanned_after_s": replan_s,
+                       # The controller's log of every plan of the room, in order.
+                       "plans": [line.split(": ", 1)[1] for line in cluster.log_text("signal").splitlines()
+                                 if line.startswith(f"cascade {ROOM}: ")], "pairs": pairs, "logs": cluster.directory},
                       f, indent=2)
 
         assert measured, f"no surviving pair crossed {victim}: {edges}"
