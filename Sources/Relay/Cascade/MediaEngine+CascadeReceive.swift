@@ -20,7 +20,9 @@ extension MediaEngine {
             case .dropped:
                 counters.drop(.cascadeEnvelope)
             case .handshake(let handle, let reply):
-                if let reply, let link = plane.link(handle: handle, now: now) { plane.sendRaw(reply, to: link) }
+                guard let link = plane.link(handle: handle, now: now) else { continue }
+                if let reply { plane.sendRaw(reply, to: link) }
+                if plane.registry.status(handle)?.state == .established { linkEstablished(link, now: now) }
             case .payload(let handle, let range):
                 guard let link = plane.link(handle: handle, now: now) else {
                     counters.drop(.cascadeUnknownStream)
@@ -47,13 +49,7 @@ extension MediaEngine {
                 sendLinkMessage(.pong, conference: "", to: link, now: now) { LinkMessage.writeToken(token, into: $0) }
             case .pong:
                 let token = try LinkMessage.readToken(body, kind: .pong)
-                if link.liveness.pongReceived(token: token, now: now) == .wentUp {
-                    linkChanged(link, .up)
-                    // Interest sent before the session existed was not sent at all.
-                    for conference in conferences.values where conference.cascade?.routes.neighbours.contains(link.peer) == true {
-                        sendInterest(conference, force: true, now: now)
-                    }
-                }
+                if link.liveness.pongReceived(token: token, now: now) == .wentUp { linkChanged(link, .up) }
             case .bye:
                 if link.liveness.markDown() == .wentDown { linkChanged(link, .down) }
             case .media, .senderReport:
@@ -186,6 +182,21 @@ extension MediaEngine {
             }
         }
         plane.flush()
+    }
+
+    /// A handshake with the link's peer completed: ping at once (the link
+    /// is up one round trip later, not at the next ping interval) and send
+    /// the interest that could not go out while there was no session — on
+    /// a new or repaired link this is what media waits for.
+    private func linkEstablished(_ link: CascadeLink, now: ContinuousClock.Instant) {
+        guard link.inUse else { return }
+        link.liveness.pingNow(at: now)
+        if let token = link.liveness.pingDue(now: now) {
+            sendLinkMessage(.ping, conference: "", to: link, now: now) { LinkMessage.writeToken(token, into: $0) }
+        }
+        for conference in conferences.values where conference.cascade?.routes.neighbours.contains(link.peer) == true {
+            sendInterest(conference, force: true, now: now)
+        }
     }
 
     private func linkChanged(_ link: CascadeLink, _ state: LinkEvent.State) {
