@@ -64,7 +64,15 @@ struct BridgeCommand: AsyncParsableCommand {
             let url = controller ?? controllerURL(topology.signaling.listen)
             let client = BridgeControlClient(bridge: bridge, controllerURL: url + ControlProtocol.path,
                                              secret: secret, logger: makeLogger("meridian.bridge.\(id)"))
-            await runUntilSignal { await client.run() }
+            let path = self.topology, logger = makeLogger("meridian.bridge.\(id)")
+            await runUntilSignal {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await client.run() }
+                    group.addTask { await bridge.follow(topologyFile: path, startedWith: topology, logger: logger) }
+                    await group.next()
+                    group.cancelAll()
+                }
+            }
             await bridge.stop()
         }
     }

@@ -52,6 +52,15 @@ struct UpCommand: AsyncParsableCommand {
         await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
             group.addTask { await controller.watchBridges(every: .milliseconds(500)) }
+            // Live edits reach the controller and the running bridges; a bridge
+            // added to the file is not started by `up` (restart it for that).
+            group.addTask { [path = self.topology] in await controller.follow(topologyFile: path) }
+            for bridge in bridges {
+                group.addTask { [path = self.topology] in
+                    await bridge.follow(topologyFile: path, startedWith: topology, keys: publicKeys,
+                                        logger: makeLogger("meridian.bridge.\(bridge.configuration.id)"))
+                }
+            }
             group.addTask {
                 let port = await ready.port()
                 let url = controllerURL(SocketAddress(host: address.host, port: UInt16(port)))
