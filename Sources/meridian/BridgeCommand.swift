@@ -97,13 +97,16 @@ struct BridgeCommand: AsyncParsableCommand {
 
 /// Binds and starts a bridge as the topology describes it; with a cascade
 /// key it also binds its overlay address and may link to `peers`.
-func startBridge(_ entry: Bridge, cascadeKey: KeyPair? = nil, peers: [CascadePeer] = []) throws -> MediaBridge {
+func startBridge(_ entry: Bridge, cascadeKey: KeyPair? = nil, peers: [CascadePeer] = [],
+                 emulation: WANEmulation? = nil) throws -> MediaBridge {
     guard let media = PeerAddress(entry.media.description), let overlay = PeerAddress(entry.overlay.description) else {
         throw ValidationError("bad media or overlay address for \(entry.id)")
     }
     let cascade = cascadeKey.map { CascadeSettings(overlay: overlay, key: $0) }
-    let bridge = try MediaBridge(configuration: .init(id: entry.id, region: entry.region, media: media,
-                                                       capacity: entry.capacity, cascade: cascade, cascadePeers: peers))
+    var configuration = MediaBridge.Configuration(id: entry.id, region: entry.region, media: media,
+                                                  capacity: entry.capacity, cascade: cascade, cascadePeers: peers)
+    configuration.emulation = emulation
+    let bridge = try MediaBridge(configuration: configuration)
     bridge.start()
     return bridge
 }
