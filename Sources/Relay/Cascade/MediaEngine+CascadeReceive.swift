@@ -60,7 +60,7 @@ extension MediaEngine {
                 handleStreamFrame(header, frame, from: link, now: now)
             case .interest:
                 let ssrcs = try LinkMessage.readInterest(body)
-                guard let conference = cascadedConference(header, bytes),
+                guard let conference = cascadedConference(header, bytes, on: link),
                       let state = conference.cascade, state.routes.neighbours.contains(link.peer) else {
                     return counters.drop(.cascadeUnknownStream)
                 }
@@ -71,12 +71,12 @@ extension MediaEngine {
                 sendInterest(conference, force: false, now: now)
             case .keyframeRequest:
                 let ssrc = try LinkMessage.readSSRC(body)
-                guard let producer = cascadedConference(header, bytes)?.producersByAnnouncedSSRC[ssrc],
+                guard let producer = cascadedConference(header, bytes, on: link)?.producersByAnnouncedSSRC[ssrc],
                       producer.source.kind == .video else { return counters.drop(.cascadeUnknownStream) }
                 requestKeyframe(producer, now: now)
             case .nack:
                 let (ssrc, sequenceNumbers) = try LinkMessage.readNACK(body)
-                guard let producer = cascadedConference(header, bytes)?.producersByAnnouncedSSRC[ssrc] else {
+                guard let producer = cascadedConference(header, bytes, on: link)?.producersByAnnouncedSSRC[ssrc] else {
                     return counters.drop(.cascadeUnknownStream)
                 }
                 answerLinkNACK(producer, sequenceNumbers, to: link, now: now)
@@ -86,9 +86,20 @@ extension MediaEngine {
         }
     }
 
-    private func cascadedConference(_ header: CascadeFrame, _ frame: UnsafeRawBufferPointer) -> Conference? {
-        let conference = conferences[CascadeFrame.name(header.conference, in: frame)]
-        return conference?.cascade == nil ? nil : conference
+    /// The cascaded conference a frame names. The link remembers the last
+    /// one, so a stream's frames find it by comparing octets instead of
+    /// making a String per packet (a room name over 15 octets is a heap
+    /// allocation); the remembered one counts only while still registered.
+    private func cascadedConference(_ header: CascadeFrame, _ frame: UnsafeRawBufferPointer,
+                                    on link: CascadeLink) -> Conference? {
+        if let known = link.lastConference, CascadeFrame.name(header.conference, in: frame, equals: known.id),
+           conferences[known.id] === known {
+            return known.cascade == nil ? nil : known
+        }
+        guard let conference = conferences[CascadeFrame.name(header.conference, in: frame)],
+              conference.cascade != nil else { return nil }
+        link.lastConference = conference
+        return conference
     }
 
     /// A stream's RTP packet or sender report from a link. It must arrive on
@@ -97,7 +108,7 @@ extension MediaEngine {
                                    now: ContinuousClock.Instant) {
         let bytes = UnsafeRawBufferPointer(frame)
         guard header.hops < CascadeFrame.maximumHops else { return counters.drop(.cascadeHops) }
-        guard let conference = cascadedConference(header, bytes), let state = conference.cascade else {
+        guard let conference = cascadedConference(header, bytes, on: link), let state = conference.cascade else {
             return counters.drop(.cascadeUnknownStream)
         }
         let body = UnsafeMutableRawBufferPointer(rebasing: frame[header.body])
