@@ -118,6 +118,10 @@ struct BenchCascadeCommand: ParsableCommand {
         print(String(format: "tree sends %.2f long-haul copies per stream where mesh sends %.2f (%.0f %% fewer)",
                      tree.meanPerStream, mesh.meanPerStream,
                      mesh.meanPerStream > 0 ? 100 * (1 - tree.meanPerStream / mesh.meanPerStream) : 0))
+        let uplink = { (plan: CascadeTree) in plan.bridges.map(plan.degree(of:)).max() ?? 0 }
+        print("  with one bridge per region every bridge needs each stream and nearly every link is long-haul, so the "
+              + "totals are close; the tree's gain is per bridge: at most \(uplink(compared.tree.plan)) copies leave "
+              + "a bridge (max fan-out) where mesh sends \(uplink(compared.mesh.plan)) from each origin")
     }
 
     private func row(_ label: String, _ median: String, _ rounds: String) -> String {
