@@ -107,11 +107,11 @@ struct MetricsScrapeTests {
             // The snapshot is refreshed every second by the media thread.
             let moved = await ControlChannelTests.eventually {
                 guard let now = try? await Self.scrape(live) else { return false }
-                metrics = now
                 return now.value(#"meridian_bridge_drops_total{bridge="b1",reason="unknown-kind"}"#) == 1
                     && now.value(#"meridian_bridge_endpoints{bridge="b1"}"#) == 1
             }
             #expect(moved)
+            metrics = try await Self.scrape(live)
             #expect(metrics.value(#"meridian_bridge_packets_total{bridge="b1",direction="in",kind="media"}"#) == 1)
             #expect(metrics.value(#"meridian_bridge_bytes_total{bridge="b1",direction="in",kind="media"}"#) == 4)
             #expect((metrics.value(#"meridian_bridge_stress{bridge="b1"}"#) ?? 0) > 0)
