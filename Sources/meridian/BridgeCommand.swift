@@ -73,19 +73,24 @@ struct BridgeCommand: AsyncParsableCommand {
                     say("bridge \(id): metrics http://\(SocketAddress(host: address.host, port: UInt16(port)))/metrics")
                 }
             }
+            let path = self.topology
             await runUntilSignal {
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask { await client.run() }
-                    // Media matters more than numbers: a metrics listener
-                    // that cannot bind is logged and the bridge keeps relaying.
+                    group.addTask { await bridge.follow(topologyFile: path, startedWith: topology, logger: logger) }
                     if let metrics {
                         group.addTask {
                             do { try await metrics.runService() } catch {
+                                // Media matters more than numbers: a metrics
+                                // listener that cannot bind is logged and the
+                                // bridge keeps relaying until it is stopped.
                                 logger.error("metrics listener on \(entry.metrics.map { "\($0)" } ?? "?"): \(error)")
+                                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
                             }
                         }
                     }
-                    await group.waitForAll()
+                    await group.next()
+                    group.cancelAll()
                 }
             }
             await bridge.stop()
@@ -112,13 +117,16 @@ struct BridgeCommand: AsyncParsableCommand {
 
 /// Binds and starts a bridge as the topology describes it; with a cascade
 /// key it also binds its overlay address and may link to `peers`.
-func startBridge(_ entry: Bridge, cascadeKey: KeyPair? = nil, peers: [CascadePeer] = []) throws -> MediaBridge {
+func startBridge(_ entry: Bridge, cascadeKey: KeyPair? = nil, peers: [CascadePeer] = [],
+                 emulation: WANEmulation? = nil) throws -> MediaBridge {
     guard let media = PeerAddress(entry.media.description), let overlay = PeerAddress(entry.overlay.description) else {
         throw ValidationError("bad media or overlay address for \(entry.id)")
     }
     let cascade = cascadeKey.map { CascadeSettings(overlay: overlay, key: $0) }
-    let bridge = try MediaBridge(configuration: .init(id: entry.id, region: entry.region, media: media,
-                                                       capacity: entry.capacity, cascade: cascade, cascadePeers: peers))
+    var configuration = MediaBridge.Configuration(id: entry.id, region: entry.region, media: media,
+                                                  capacity: entry.capacity, cascade: cascade, cascadePeers: peers)
+    configuration.emulation = emulation
+    let bridge = try MediaBridge(configuration: configuration)
     bridge.start()
     return bridge
 }

@@ -51,6 +51,7 @@ struct SignalCommand: AsyncParsableCommand {
             // Bridges that go silent without closing their socket: replan
             // their rooms within half a second of the registry's verdict.
             group.addTask { await controller.watchBridges(every: .milliseconds(500)) }
+            group.addTask { [path = self.topology] in await controller.follow(topologyFile: path) }
             // The servers return on SIGINT/SIGTERM (graceful shutdown), or
             // one fails to bind; then stop the rest.
             try await group.next()

@@ -27,6 +27,9 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Listen address of the controller's client API (HOST:PORT; port 0 picks a free one).")
     var listen: String?
 
+    @Flag(help: "Delay inter-bridge and bridge-to-participant traffic by the topology's latencies (half the round trip each way between bridges; the round trip toward a participant, by its region), so cascade behaviour can be seen on one machine.")
+    var emulateWan = false
+
     func run() async throws {
         let topology = try loadOrExit(self.topology)
         let listeners = try controllerListeners(topology, listen: listen)
@@ -41,7 +44,8 @@ struct UpCommand: AsyncParsableCommand {
         for entry in topology.bridges {
             do {
                 bridges.append(try startBridge(entry, cascadeKey: keys[entry.id],
-                                               peers: CascadePeer.peers(in: topology, excluding: entry.id, keys: publicKeys)))
+                                               peers: CascadePeer.peers(in: topology, excluding: entry.id, keys: publicKeys),
+                                               emulation: emulateWan ? WANEmulation(topology: topology, bridge: entry.id) : nil))
             } catch {
                 throw ValidationError("bridge \(entry.id): cannot start on \(entry.media): \(error)")
             }
@@ -64,7 +68,7 @@ struct UpCommand: AsyncParsableCommand {
                 }
             }
         }
-        let started = bridges, path = self.topology
+        let started = bridges, path = self.topology, emulate = emulateWan
         func bound(_ role: SignalServer.Role) async -> SocketAddress {
             let host = listeners.first { $0.roles.contains(role) }!.address.host
             return SocketAddress(host: host, port: UInt16(await ports.port(role)))
@@ -73,11 +77,21 @@ struct UpCommand: AsyncParsableCommand {
             for app in apps { group.addTask { try await app.runService() } }
             for app in bridgeMetricsApps { group.addTask { try await app.runService() } }
             group.addTask { await controller.watchBridges(every: .milliseconds(500)) }
+            // Live edits reach the controller and the running bridges; a bridge
+            // added to the file is not started by `up` (restart it for that).
+            group.addTask { [path = self.topology] in await controller.follow(topologyFile: path) }
+            for bridge in bridges {
+                group.addTask { [path = self.topology] in
+                    await bridge.follow(topologyFile: path, startedWith: topology, keys: publicKeys,
+                                        logger: makeLogger("meridian.bridge.\(bridge.configuration.id)"))
+                }
+            }
             group.addTask {
                 let http = controllerURL(await bound(.client)).replacingOccurrences(of: "ws://", with: "http://")
                 let control = controllerURL(await bound(.control))
                 let metricsURL = controllerURL(await bound(.metrics)).replacingOccurrences(of: "ws://", with: "http://")
                 say("meridian up: topology '\(topology.name)' from \(path)")
+                if emulate { say("WAN emulation: inter-bridge and participant traffic delayed by the topology's latencies") }
                 say("controller: \(http)")
                 if topology.signaling.control != nil { say("control: \(control)\(ControlProtocol.path)") }
                 say("metrics: \(metricsURL)/metrics")

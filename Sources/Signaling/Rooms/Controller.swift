@@ -49,7 +49,7 @@ public actor Controller {
 
         let id = Self.token(12, using: &random)
         let ufrag = Self.token(8, using: &random), pwd = Self.token(24, using: &random)
-        try await link.execute(.allocate(.init(conference: roomID, endpoint: id, iceUfrag: ufrag, icePwd: pwd)))
+        try await link.execute(.allocate(.init(conference: roomID, endpoint: id, iceUfrag: ufrag, icePwd: pwd, region: region)))
 
         // Re-read the room: others may have joined or left while the bridge answered.
         var room = rooms[roomID] ?? Room(id: roomID)
