@@ -64,7 +64,7 @@ final class Conference {
                 }
                 let kept = producer.consumers.filter { consumer in wanted.contains { $0 === consumer.receiver } }
                 let added = wanted.filter { receiver in !kept.contains { $0.receiver === receiver } }
-                producer.consumers = kept + added.map(Consumer.init)
+                producer.consumers = kept + added.map { Consumer(receiver: $0, announcedSSRC: producer.source.announcedSSRC) }
                 if !added.isEmpty { gained.append(producer) }
             }
         }

@@ -60,6 +60,16 @@ final class Endpoint {
         phase = .connected
     }
 
+    /// This receiver's numbering of each announced stream it got (see `StreamContinuity`).
+    private var continuities: [UInt32: StreamContinuity] = [:]
+
+    func continuity(for announcedSSRC: UInt32) -> StreamContinuity {
+        if let existing = continuities[announcedSSRC] { return existing }
+        let created = StreamContinuity()
+        continuities[announcedSSRC] = created
+        return created
+    }
+
     /// Whether media may be sent to this endpoint now.
     var canReceiveMedia: Bool { phase == .connected && selectedAddress != nil && srtpOut != nil }
 }

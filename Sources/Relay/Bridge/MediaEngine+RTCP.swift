@@ -57,11 +57,23 @@ extension MediaEngine {
         guard let length = try? RTCPSenderReport.write(ssrc: producer.source.announcedSSRC,
                                                         senderInfo: report.senderInfo, reportBlocks: [],
                                                         to: scratchRTCP) else { return }
-        // sendRTCP protects a copy in the send slot, so the scratch stays intact.
-        for consumer in producer.consumers where consumer.receiver.canReceiveMedia {
+        sendSenderReport(fromScratch: length, to: producer.consumers)
+        forwardSenderReportToLinks(length: length, producer: producer, hops: 0, now: now)
+    }
+
+    /// A translated SR (at the start of `scratch`) to each receiver, its RTP
+    /// timestamp in that receiver's numbering of the stream, so lip sync
+    /// survives a change of source. `sendRTCP` protects a copy in the send
+    /// slot, so the scratch can be patched for the next receiver.
+    func sendSenderReport(fromScratch length: Int, to consumers: [Consumer]) {
+        let timestampOffset = 16
+        let timestamp = UInt32(bigEndian: scratch.loadUnaligned(fromByteOffset: timestampOffset, as: UInt32.self))
+        for consumer in consumers where consumer.receiver.canReceiveMedia {
+            scratch.storeBytes(of: (timestamp &+ consumer.continuity.timestampOffset).bigEndian,
+                               toByteOffset: timestampOffset, as: UInt32.self)
             sendRTCP(fromScratch: length, to: consumer.receiver)
         }
-        forwardSenderReportToLinks(length: length, producer: producer, hops: 0, now: now)
+        scratch.storeBytes(of: timestamp.bigEndian, toByteOffset: timestampOffset, as: UInt32.self)
     }
 
     /// A receiver lost packets of `mediaSSRC` (an announced SSRC): resend
@@ -76,7 +88,9 @@ extension MediaEngine {
             // A relayed stream's gap may be filled by the bridge upstream (hop by hop).
             if !misses.isEmpty, producer.endpoint.origin != nil { sendNACKUpstream(producer, misses) }
         }
-        for sequenceNumber in nack.lostSequenceNumbers {
+        for requested in nack.lostSequenceNumbers {
+            // The receiver's numbering → the cache's (the current source's).
+            let sequenceNumber = consumer.continuity.unmap(sequence: requested)
             guard let cached = cache.packet(sequenceNumber: sequenceNumber) else {
                 counters.retransmissionMisses += 1
                 misses.append(sequenceNumber)
@@ -84,10 +98,9 @@ extension MediaEngine {
             }
             counters.retransmissions += 1
             if let rtxPayload = receiver.payloads.rtx, let rtxSSRC = producer.source.announcedRTXSSRC {
-                sendRTX(cached, originalSequence: sequenceNumber, ssrc: rtxSSRC, payloadType: rtxPayload,
-                        consumer: consumer)
+                sendRTX(cached, producer: producer, ssrc: rtxSSRC, payloadType: rtxPayload, consumer: consumer)
             } else {
-                forward(cached, announcedSSRC: producer.source.announcedSSRC, to: receiver)
+                forward(cached, of: producer, to: consumer)
             }
         }
     }
@@ -95,8 +108,13 @@ extension MediaEngine {
     /// RFC 4588 §4: the original packet with the RTX SSRC, RTX payload type,
     /// the RTX stream's own sequence number, and the original sequence
     /// number in front of the payload.
-    private func sendRTX(_ original: UnsafeRawBufferPointer, originalSequence: UInt16, ssrc: UInt32,
+    private func sendRTX(_ original: UnsafeRawBufferPointer, producer: Producer, ssrc: UInt32,
                          payloadType: UInt8, consumer: Consumer) {
+        // The original sequence number and timestamp as the receiver knows them.
+        let (originalSequence, timestamp) = consumer.continuity.map(
+            sequence: UInt16(bigEndian: original.loadUnaligned(fromByteOffset: 2, as: UInt16.self)),
+            timestamp: UInt32(bigEndian: original.loadUnaligned(fromByteOffset: 4, as: UInt32.self)),
+            source: producer.generation, timestampStep: producer.timestampStep)
         guard let header = try? RTPPacket(parsing: original), let session = consumer.receiver.srtpOut,
               let peer = consumer.receiver.selectedAddress, original.count + 2 <= RetransmissionCache.maximumPacketSize
         else { return }
@@ -109,6 +127,7 @@ extension MediaEngine {
                                             byteCount: original.count - headerLength)
         slot[1] = (slot[1] & 0x80) | (payloadType & 0x7F)
         slot.storeBytes(of: consumer.rtxSequenceNumber.bigEndian, toByteOffset: 2, as: UInt16.self)
+        slot.storeBytes(of: timestamp.bigEndian, toByteOffset: 4, as: UInt32.self)
         slot.storeBytes(of: ssrc.bigEndian, toByteOffset: 8, as: UInt32.self)
         consumer.rtxSequenceNumber &+= 1
         guard let protected = try? session.protect(rtp: slot, length: original.count + 2) else { return }

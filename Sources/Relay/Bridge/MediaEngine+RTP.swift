@@ -55,19 +55,27 @@ extension MediaEngine {
         // element, and the allocation test of this path runs in a debug build.
         let consumers = producer.consumers
         for index in consumers.indices where consumers[index].receiver.canReceiveMedia {
-            forward(packet, announcedSSRC: producer.source.announcedSSRC, to: consumers[index].receiver)
+            forward(packet, of: producer, to: consumers[index])
         }
         if !producer.linkConsumers.isEmpty {
             forwardToLinks(packet, producer: producer, hops: hops, flags: flags, now: now)
         }
     }
 
-    /// One copy toward one receiver.
-    func forward(_ packet: UnsafeRawBufferPointer, announcedSSRC: UInt32, to receiver: Endpoint) {
+    /// One copy toward one receiver: the announced SSRC, and sequence number
+    /// and timestamp in the receiver's numbering of the stream.
+    func forward(_ packet: UnsafeRawBufferPointer, of producer: Producer, to consumer: Consumer) {
+        let receiver = consumer.receiver
         guard let session = receiver.srtpOut, let peer = receiver.selectedAddress else { return }
         let slot = sendSlot()
         slot.baseAddress!.copyMemory(from: packet.baseAddress!, byteCount: packet.count)
-        slot.storeBytes(of: announcedSSRC.bigEndian, toByteOffset: 8, as: UInt32.self)
+        let (sequence, timestamp) = consumer.continuity.map(
+            sequence: UInt16(bigEndian: packet.loadUnaligned(fromByteOffset: 2, as: UInt16.self)),
+            timestamp: UInt32(bigEndian: packet.loadUnaligned(fromByteOffset: 4, as: UInt32.self)),
+            source: producer.generation, timestampStep: producer.timestampStep)
+        slot.storeBytes(of: sequence.bigEndian, toByteOffset: 2, as: UInt16.self)
+        slot.storeBytes(of: timestamp.bigEndian, toByteOffset: 4, as: UInt32.self)
+        slot.storeBytes(of: producer.source.announcedSSRC.bigEndian, toByteOffset: 8, as: UInt32.self)
         guard let protected = try? session.protect(rtp: slot, length: packet.count) else { return }
         commitSend(length: protected, to: peer)
     }

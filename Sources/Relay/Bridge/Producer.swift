@@ -10,6 +10,11 @@ import Control
 final class Producer {
     let source: Source
     unowned let endpoint: Endpoint
+    /// Tells this producer from an earlier one behind the same announced
+    /// SSRC (`StreamContinuity`); random, so no counter needs sharing.
+    let generation = UInt64.random(in: 1...UInt64.max)
+    /// A new source's first timestamp follows the last one by a frame.
+    var timestampStep: UInt32 { source.kind == .audio ? 960 : 3000 }
     /// Video only: NACKs from receivers are answered from here.
     let cache: RetransmissionCache?
     var keyframes = KeyframeRequestLimiter()
@@ -40,11 +45,15 @@ extension Producer: Sendable {}
 /// rewrites the SSRC to the one the controller announced.
 final class Consumer {
     unowned let receiver: Endpoint
+    /// The receiver's numbering of this announced stream, kept across
+    /// changes of the source behind it.
+    let continuity: StreamContinuity
     /// Sequence numbers of the RTX stream toward this receiver (RFC 4588 §4).
     var rtxSequenceNumber: UInt16 = .random(in: 0...UInt16.max)
 
-    init(receiver: Endpoint) {
+    init(receiver: Endpoint, announcedSSRC: UInt32) {
         self.receiver = receiver
+        continuity = receiver.continuity(for: announcedSSRC)
     }
 }
 

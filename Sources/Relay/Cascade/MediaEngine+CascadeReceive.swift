@@ -155,9 +155,7 @@ extension MediaEngine {
                                    now: ContinuousClock.Instant) {
         guard report.count <= scratchRTCP.count else { return }
         scratch.baseAddress!.copyMemory(from: report.baseAddress!, byteCount: report.count)
-        for consumer in producer.consumers where consumer.receiver.canReceiveMedia {
-            sendRTCP(fromScratch: report.count, to: consumer.receiver)
-        }
+        sendSenderReport(fromScratch: report.count, to: producer.consumers)
         forwardSenderReportToLinks(length: report.count, producer: producer, hops: hops, now: now)
     }
 
