@@ -13,6 +13,7 @@ public enum SignalServer {
         -> some ApplicationProtocol {
         let router = Router(context: SignalContext.self)
         ClientRoutes.add(to: router, controller: controller)
+        OperatorRoutes.add(to: router, controller: controller, clusterSecret: clusterSecret)
         ControlEndpoint.add(to: router, controller: controller, clusterSecret: clusterSecret, logger: logger)
         return Application(
             router: router,
