@@ -168,6 +168,7 @@ async def test_a_killed_bridges_participant_moves_and_decodes_again():
             print(f"FAILOVER-MOVE seconds={moved - killed_at:.2f} (offer after {alice.moves[0] - killed_at:.2f} s)")
         assert ok, (f"moves={alice.moves} first_video_at={alice.first_video_at} "
                     f"alice={dict(alice.video_frames)} bob={dict(bob.video_frames)} errors={alice.answer_errors}\n"
+                    f"bridges: {get(cluster.url + '/v1/bridges')}\n"
                     f"{cluster.output()[-4000:]}")
         assert moved - killed_at < 15
         assert not alice.answer_errors and not bob.answer_errors, (alice.answer_errors, bob.answer_errors)
