@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "CascadeTests",
                     dependencies: ["Cascade", "Topology"],
                     swiftSettings: strict),
-        .testTarget(name: "RelayTests", dependencies: ["Relay", "Cascade", "Overlay", "Control", "CAllocationCounter"], swiftSettings: strict),
+        .testTarget(name: "RelayTests", dependencies: ["Relay", "Cascade", "Overlay", "Control", "Topology", "CAllocationCounter"], swiftSettings: strict),
         // Test-only: per-thread allocation counting by interposing malloc in
         // the test executable (ForwardingAllocationTests).
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),

@@ -6,30 +6,10 @@ extension CascadePlanReport {
     /// best star and `single`, participants on every planned bridge.
     static func comparison(_ topology: Topology, table: LatencyTable, plan: CascadeTree,
                            cap: Int, thresholdMs: Double) throws(CascadeError) -> [String] {
-        let n = table.count
-        let everyone = Set(table.ids)
-        let regionOf = Dictionary(topology.bridges.map { ($0.id, $0.region) }, uniquingKeysWith: { a, _ in a })
-        let area = { (bridge: String) in LongHaulAccounting.area(ofRegion: regionOf[bridge] ?? bridge) }
-
-        var rows: [(name: String, plan: CascadeTree)] = []
-        let tree = plan.strategy == .tree ? plan : try CascadePlanner(strategy: .tree, maxFanout: cap).plan(table)
-        let mesh = plan.strategy == .mesh ? plan : try CascadePlanner(strategy: .mesh, maxFanout: cap).plan(table)
-        let single = plan.strategy == .single ? plan : try CascadePlanner(strategy: .single, maxFanout: cap).plan(table)
-        rows.append(("tree, max fan-out \(cap)", tree))
-        rows.append(("mesh", mesh))
-        if n >= 3 {
-            let star = try CascadePlanner.bestStar(table)
-            rows.append(("star via \(star.root), fan-out \(n - 1)", star))
-            if cap < n - 1 {
-                let capped = try CascadePlanner.bestStar(table, maxFanout: cap)
-                rows.append(("capped star via \(capped.root)", capped))
-            }
-        }
-        rows.append(("single on \(single.root)", single))
-
-        let reports = rows.map {
-            LongHaulAccounting.count($0.plan, participants: everyone, thresholdMs: thresholdMs, group: area)
-        }
+        let compared = try StrategyComparison.compare(topology, table: table, maxFanout: cap,
+                                                      thresholdMs: thresholdMs, reusing: plan)
+        let rows = compared.rows
+        let reports = rows.map(\.longHaul)
         let origins = reports.first?.copiesPerOrigin.count ?? 0
         var lines = ["compared (participants on every bridge; long-haul = link RTT above \(ms(thresholdMs)) ms):"]
         let nameWidth = max(28, (rows.map(\.name.count).max() ?? 0) + 2)

@@ -25,6 +25,9 @@ public struct LongHaulReport: Sendable, Equatable {
     public var meanPerStream: Double {
         copiesPerOrigin.isEmpty ? 0 : Double(totalCopies) / Double(copiesPerOrigin.count)
     }
+
+    /// The most long-haul copies any one origin's stream needs.
+    public var maxPerStream: Int { copiesPerOrigin.map(\.copies).max() ?? 0 }
 }
 
 public struct OriginCopies: Sendable, Equatable {

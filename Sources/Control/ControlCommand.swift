@@ -20,12 +20,16 @@ extension ControlCommand {
         /// controller so that the offer can be written without a round trip.
         public var iceUfrag: String
         public var icePwd: String
+        /// The participant's region, for bridges that emulate WAN latency
+        /// (`meridian up --emulate-wan`); others ignore it.
+        public var region: String?
 
-        public init(conference: String, endpoint: String, iceUfrag: String, icePwd: String) {
+        public init(conference: String, endpoint: String, iceUfrag: String, icePwd: String, region: String? = nil) {
             self.conference = conference
             self.endpoint = endpoint
             self.iceUfrag = iceUfrag
             self.icePwd = icePwd
+            self.region = region
         }
     }
 

@@ -11,6 +11,7 @@ struct BenchCommand: ParsableCommand {
         subcommands: [
             BenchSealCommand.self,
             BenchForwardCommand.self,
+            BenchCascadeCommand.self,
         ]
     )
 }

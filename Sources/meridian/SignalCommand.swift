@@ -36,6 +36,7 @@ struct SignalCommand: AsyncParsableCommand {
             // Bridges that go silent without closing their socket: replan
             // their rooms within half a second of the registry's verdict.
             group.addTask { await controller.watchBridges(every: .milliseconds(500)) }
+            group.addTask { [path = self.topology] in await controller.follow(topologyFile: path) }
             // The server returns on SIGINT/SIGTERM (graceful shutdown); then stop the watcher.
             try await group.next()
             group.cancelAll()

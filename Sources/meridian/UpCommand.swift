@@ -25,6 +25,9 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Listen address of the controller (HOST:PORT; port 0 picks a free one).")
     var listen: String?
 
+    @Flag(help: "Delay inter-bridge and bridge-to-participant traffic by the topology's latencies (half the round trip each way between bridges; the round trip toward a participant, by its region), so cascade behaviour can be seen on one machine.")
+    var emulateWan = false
+
     func run() async throws {
         let topology = try loadOrExit(self.topology)
         let address = try listenAddress(listen, default: topology.signaling.listen)
@@ -38,7 +41,8 @@ struct UpCommand: AsyncParsableCommand {
         for entry in topology.bridges {
             do {
                 bridges.append(try startBridge(entry, cascadeKey: keys[entry.id],
-                                               peers: CascadePeer.peers(in: topology, excluding: entry.id, keys: publicKeys)))
+                                               peers: CascadePeer.peers(in: topology, excluding: entry.id, keys: publicKeys),
+                                               emulation: emulateWan ? WANEmulation(topology: topology, bridge: entry.id) : nil))
             } catch {
                 throw ValidationError("bridge \(entry.id): cannot start on \(entry.media): \(error)")
             }
@@ -48,15 +52,25 @@ struct UpCommand: AsyncParsableCommand {
         let app = SignalServer.makeApplication(controller: controller, clusterSecret: clusterSecret,
                                                host: address.host.description, port: Int(address.port),
                                                logger: logger) { port in await ready.set(port) }
-        let started = bridges, path = self.topology
+        let started = bridges, path = self.topology, emulate = emulateWan
         await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
             group.addTask { await controller.watchBridges(every: .milliseconds(500)) }
+            // Live edits reach the controller and the running bridges; a bridge
+            // added to the file is not started by `up` (restart it for that).
+            group.addTask { [path = self.topology] in await controller.follow(topologyFile: path) }
+            for bridge in bridges {
+                group.addTask { [path = self.topology] in
+                    await bridge.follow(topologyFile: path, startedWith: topology, keys: publicKeys,
+                                        logger: makeLogger("meridian.bridge.\(bridge.configuration.id)"))
+                }
+            }
             group.addTask {
                 let port = await ready.port()
                 let url = controllerURL(SocketAddress(host: address.host, port: UInt16(port)))
                 let http = url.replacingOccurrences(of: "ws://", with: "http://")
                 say("meridian up: topology '\(topology.name)' from \(path)")
+                if emulate { say("WAN emulation: inter-bridge and participant traffic delayed by the topology's latencies") }
                 say("controller: \(http)")
                 for bridge in started {
                     say("bridge \(bridge.configuration.id) (\(bridge.configuration.region)): media \(bridge.mediaAddress), cascade \(bridge.overlayAddress.map { "\($0)" } ?? "off")")

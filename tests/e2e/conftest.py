@@ -67,7 +67,7 @@ class Cluster:
         self.log.close()
 
 
-def start_cluster(bridges, strategy="tree", max_fanout=4):
+def start_cluster(bridges, strategy="tree", max_fanout=4, extra_args=()):
     """Runs `meridian up` on a fresh topology; returns a Cluster (stop it with .stop())."""
     directory = tempfile.mkdtemp(prefix="meridian-e2e-")
     path = os.path.join(directory, "topology.yaml")
@@ -76,7 +76,7 @@ def start_cluster(bridges, strategy="tree", max_fanout=4):
     log_path = os.path.join(directory, "up.log")
     log = open(log_path, "w")
     process = subprocess.Popen(
-        [BINARY, "up", "--topology", path, "--listen", "127.0.0.1:0"],
+        [BINARY, "up", "--topology", path, "--listen", "127.0.0.1:0", *extra_args],
         stdout=subprocess.PIPE, stderr=log, text=True, cwd=ROOT,
     )
     url, media = None, {}

@@ -43,6 +43,12 @@ public struct LinkLiveness: Sendable {
         return Self.nanoseconds(now - epoch)
     }
 
+    /// Makes the next ping due now (a session was just established: no
+    /// reason to wait for the interval to learn the link works).
+    public mutating func pingNow(at now: ContinuousClock.Instant) {
+        nextPing = min(nextPing, now)
+    }
+
     /// When the next ping or timeout check is due.
     public var nextDeadline: ContinuousClock.Instant { nextPing }
 

@@ -38,6 +38,8 @@ final class Endpoint {
     var sends: [Source] = []
     /// Announced SSRCs this endpoint's SDP accepts.
     var receives: Set<UInt32> = []
+    /// Under `--emulate-wan`: how long datagrams to this participant wait.
+    var emulatedDelay: Duration?
     /// Producers this endpoint sends (by its own SSRC), for quick cleanup.
     var producers: [Producer] = []
 

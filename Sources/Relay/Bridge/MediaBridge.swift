@@ -32,12 +32,15 @@ public final class MediaBridge: Sendable {
         public var cascade: CascadeSettings?
         /// The other bridges (overlay addresses, cascade keys); `setCascadePeers` replaces them.
         public var cascadePeers: [CascadePeer]
+        /// `meridian up --emulate-wan`: hold datagrams for the topology's latencies.
+        public var emulation: WANEmulation?
 
         public init(id: String, region: String, media: PeerAddress, advertised: [String]? = nil, capacity: Int = 500,
                     connectTimeout: Duration = .seconds(30), consentTimeout: Duration = .seconds(30),
                     cascade: CascadeSettings? = nil, cascadePeers: [CascadePeer] = []) {
             self.cascade = cascade
             self.cascadePeers = cascadePeers
+            self.emulation = nil
             self.id = id
             self.region = region
             self.media = media
@@ -92,6 +95,10 @@ public final class MediaBridge: Sendable {
             engine.cascade = plane
         }
         overlayAddress = engine.cascade?.socket.localAddress
+        if let emulation = configuration.emulation {
+            engine.emulation = emulation
+            engine.cascade?.linkDelays = emulation.towardBridge
+        }
         self.engine = EngineTransfer(engine)
         mediaAddress = socket.localAddress
         fingerprint = certificate.fingerprint.sdpValue

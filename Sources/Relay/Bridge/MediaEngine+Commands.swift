@@ -34,6 +34,7 @@ extension MediaEngine {
         conferences[command.conference] = conference
         conference.endpoints[endpoint.id] = endpoint
         endpointsByUfrag[command.iceUfrag] = endpoint
+        if let emulation, let region = command.region { endpoint.emulatedDelay = emulation.towardRegion[region] }
         return nil
     }
 

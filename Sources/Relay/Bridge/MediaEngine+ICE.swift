@@ -39,6 +39,7 @@ extension MediaEngine {
         }
         if check.useCandidate || endpoint.selectedAddress == nil {
             endpoint.selectedAddress = peer
+            if let delay = endpoint.emulatedDelay { delayedPeers[peer] = delay }
         }
         // A DTLS client role starts once there is somewhere to send the ClientHello.
         if endpoint.dtls.role == .client, case .new = endpoint.dtls.state {

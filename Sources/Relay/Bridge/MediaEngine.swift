@@ -29,6 +29,10 @@ final class MediaEngine {
 
     /// The overlay side, when this bridge cascades.
     var cascade: CascadePlane?
+    /// `--emulate-wan`: delays toward participants (by selected address).
+    var emulation: WANEmulation?
+    var delayedPeers: [PeerAddress: Duration] = [:]
+    let mediaDelays = DelayLine()
     var conferences: [String: Conference] = [:]
     var endpointsByUfrag: [String: Endpoint] = [:]
     var endpointsByAddress: [PeerAddress: Endpoint] = [:]
@@ -94,6 +98,13 @@ final class MediaEngine {
     }
 
     func commitSend(length: Int, to peer: PeerAddress) {
+        if emulation != nil, let delay = delayedPeers[peer] {
+            let now = ContinuousClock.now
+            mediaDelays.hold(UnsafeRawBufferPointer(rebasing: sendBatch.nextSlot()[0..<length]), to: peer, until: now + delay)
+            counters.packetsOut += 1
+            counters.bytesOut += UInt64(length)
+            return
+        }
         sendBatch.commit(length: length, to: peer, family: socket.family)
         counters.packetsOut += 1
         counters.bytesOut += UInt64(length)
@@ -119,6 +130,11 @@ final class MediaEngine {
 
     /// Sends what is queued on the media socket and on the overlay socket.
     func flush() {
+        if emulation != nil, !mediaDelays.isEmpty {
+            mediaDelays.release(now: .now, into: sendBatch, family: socket.family) {
+                for _ in 0..<socket.send(sendBatch) { counters.drop(.sendFailed) }
+            }
+        }
         cascade?.flush()
         guard sendBatch.count > 0 else { return }
         let dropped = socket.send(sendBatch)
@@ -151,6 +167,7 @@ final class MediaEngine {
         endpointsByUfrag[endpoint.responder.local.ufrag] = nil
         for address in endpoint.validatedAddresses where endpointsByAddress[address] === endpoint {
             endpointsByAddress[address] = nil
+            delayedPeers[address] = nil
         }
         if let event {
             events.append(EndpointEvent(conference: endpoint.conference, endpoint: endpoint.id, kind: event, detail: detail))

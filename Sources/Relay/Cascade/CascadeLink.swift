@@ -17,6 +17,8 @@ final class CascadeLink {
     var packetsOut: UInt64 = 0
     var bytesIn: UInt64 = 0
     var bytesOut: UInt64 = 0
+    /// The conference the last frame from this peer named (see `cascadedConference`).
+    var lastConference: Conference?
 
     init(peer: String, address: PeerAddress, handle: SealPeerHandle, liveness: LinkLiveness) {
         self.peer = peer

@@ -22,6 +22,9 @@ final class CascadePlane {
     /// Link state changes for the controller, drained by `MediaBridge`.
     var linkEvents: [LinkEvent] = []
     var sendFailures: UInt64 = 0
+    /// `--emulate-wan`: one-way delay toward each peer, and what waits.
+    var linkDelays: [String: Duration] = [:]
+    let delays = DelayLine()
     /// The envelope's authentication tag after the frame.
     static let tagSize = SealHeader.sealedSize(payloadLength: 0) - SealHeader.size
 
@@ -89,7 +92,11 @@ final class CascadePlane {
         guard let sealed = try? registry.seal(to: link.handle, payloadLength: length, in: slot, now: now) else {
             return false
         }
-        sendBatch.commit(length: sealed, to: link.address, family: socket.family)
+        if let delay = linkDelays[link.peer] {
+            delays.hold(UnsafeRawBufferPointer(rebasing: slot[0..<sealed]), to: link.address, until: now + delay)
+        } else {
+            sendBatch.commit(length: sealed, to: link.address, family: socket.family)
+        }
         link.packetsOut &+= 1
         link.bytesOut &+= UInt64(sealed)
         return true
@@ -101,10 +108,19 @@ final class CascadePlane {
         if sendBatch.isFull { flush() }
         let slot = sendBatch.nextSlot()
         datagram.withUnsafeBytes { slot.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: datagram.count) }
+        if let delay = linkDelays[link.peer] {
+            delays.hold(UnsafeRawBufferPointer(rebasing: slot[0..<datagram.count]), to: link.address, until: .now + delay)
+            return
+        }
         sendBatch.commit(length: datagram.count, to: link.address, family: socket.family)
     }
 
     func flush() {
+        if !delays.isEmpty {
+            delays.release(now: .now, into: sendBatch, family: socket.family) {
+                sendFailures &+= UInt64(socket.send(sendBatch))
+            }
+        }
         guard sendBatch.count > 0 else { return }
         sendFailures &+= UInt64(socket.send(sendBatch))
     }

@@ -131,10 +131,13 @@ extension MediaEngine {
             guard force || state.interestSent[neighbour] != wanted, let link = plane.link(to: neighbour, now: now) else {
                 continue
             }
-            state.interestSent[neighbour] = wanted
             let list = Array(wanted.sorted().prefix(LinkMessage.maximumInterest))
-            sendLinkMessage(.interest, conference: conference.id, to: link, now: now) {
+            // Recorded only once sent: before the link's session exists nothing
+            // goes out, and the session's arrival sends it (`linkEstablished`).
+            if sendLinkMessage(.interest, conference: conference.id, to: link, now: now, body: {
                 LinkMessage.writeInterest(list, into: $0)
+            }) {
+                state.interestSent[neighbour] = wanted
             }
         }
     }

@@ -85,15 +85,19 @@ extension MediaEngine {
         }
     }
 
-    /// Writes a link message (header + body from `body`) and seals it to `link`.
+    /// Writes a link message (header + body from `body`) and seals it to
+    /// `link`; false when it could not be sent (no session yet).
+    @discardableResult
     func sendLinkMessage(_ kind: CascadeFrame.Kind, conference: String, to link: CascadeLink, now: ContinuousClock.Instant,
-                         body: (UnsafeMutableRawBufferPointer) -> Int?) {
-        guard let plane = cascade else { return }
+                         body: (UnsafeMutableRawBufferPointer) -> Int?) -> Bool {
+        guard let plane = cascade else { return false }
         let slot = plane.frameSlot()
         guard let headerLength = CascadeFrame.writeHeader(kind, conference: conference, into: slot),
-              let bodyLength = body(UnsafeMutableRawBufferPointer(rebasing: slot[headerLength...])) else { return }
-        if !plane.commitFrame(length: headerLength + bodyLength, to: link, now: now) {
+              let bodyLength = body(UnsafeMutableRawBufferPointer(rebasing: slot[headerLength...])) else { return false }
+        guard plane.commitFrame(length: headerLength + bodyLength, to: link, now: now) else {
             counters.drop(.cascadeNoSession)
+            return false
         }
+        return true
     }
 }

@@ -22,6 +22,8 @@ public actor BridgeRegistry {
         var previous: StatsSample?
         var latest: StatsSample?
         var lastSeen: ContinuousClock.Instant?
+        /// Removed from the topology while connected: draining until it disconnects.
+        var retired = false
     }
 
     private var entries: [String: Entry] = [:]
@@ -35,8 +37,11 @@ public actor BridgeRegistry {
         (order, entries) = Self.merge(topology, into: [:])
     }
 
-    /// Adopts a new topology version: new bridges appear, removed ones are
-    /// forgotten (their link, if any, is closed by the caller's socket).
+    /// Adopts a new topology version (live reload, DESIGN §3): new bridges
+    /// appear (selectable once they connect), changed ones take their new
+    /// capacity, region or drain flag, and removed ones drain: a removed
+    /// bridge that is still connected keeps its participants but gets no new
+    /// ones, and is forgotten when its socket closes.
     public func apply(_ topology: Topology) {
         (order, entries) = Self.merge(topology, into: entries)
         drainedAtRuntime.formIntersection(order)
@@ -44,12 +49,20 @@ public actor BridgeRegistry {
 
     private static func merge(_ topology: Topology, into entries: [String: Entry]) -> ([String], [String: Entry]) {
         var next: [String: Entry] = [:]
+        var order = topology.bridges.map(\.id)
         for bridge in topology.bridges {
             var entry = entries[bridge.id] ?? Entry(bridge: bridge)
             entry.bridge = bridge
             next[bridge.id] = entry
         }
-        return (topology.bridges.map(\.id), next)
+        for (id, entry) in entries.sorted(by: { $0.key < $1.key }) where next[id] == nil && entry.link != nil {
+            var retired = entry
+            retired.bridge.drain = true
+            retired.retired = true
+            next[id] = retired
+            order.append(id)
+        }
+        return (order, next)
     }
 
     public enum ConnectError: Error, Equatable, CustomStringConvertible {
@@ -85,7 +98,12 @@ public actor BridgeRegistry {
     public func disconnect(_ link: BridgeLink) async -> Bool {
         guard var entry = entries[link.bridge], entry.link === link else { return false }
         entry.link = nil
-        entries[link.bridge] = entry
+        if entry.retired {
+            entries[link.bridge] = nil
+            order.removeAll { $0 == link.bridge }
+        } else {
+            entries[link.bridge] = entry
+        }
         await link.close()
         return true
     }

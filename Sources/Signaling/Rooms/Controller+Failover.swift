@@ -78,7 +78,8 @@ extension Controller {
             let ufrag = Self.token(8, using: &random), pwd = Self.token(24, using: &random)
             do throws(APIError) {
                 guard let link = await registry.link(target) else { throw .unavailable("bridge \(target) went away") }
-                try await link.execute(.allocate(.init(conference: roomID, endpoint: id, iceUfrag: ufrag, icePwd: pwd)))
+                try await link.execute(.allocate(.init(conference: roomID, endpoint: id, iceUfrag: ufrag, icePwd: pwd,
+                                                       region: participant.region)))
             } catch {
                 log("move  \(roomID)/\(id): bridge \(target) refused: \(error)")
                 excluded.insert(target)

@@ -60,7 +60,8 @@ public actor Controller {
         let ufrag = Self.token(8, using: &random), pwd = Self.token(24, using: &random)
         do throws(APIError) {
             guard let link = await registry.link(bridge.id) else { throw .unavailable("bridge \(bridge.id) went away") }
-            try await link.execute(.allocate(.init(conference: roomID, endpoint: id, iceUfrag: ufrag, icePwd: pwd)))
+            try await link.execute(.allocate(.init(conference: roomID, endpoint: id, iceUfrag: ufrag, icePwd: pwd,
+                                                   region: region)))
         } catch {
             ledger.remove(endpoint: id)
             throw error
