@@ -20,6 +20,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.2.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Only for the tests' RSA keys (jwt-kit already depends on it).
+        .package(url: "https://github.com/apple/swift-crypto", "4.1.0"..<"6.0.0"),
     ],
     targets: [
         // System libraries. Each module map names the pkg-config file and the
@@ -45,6 +49,8 @@ let package = Package(
                     .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                     .product(name: "Logging", package: "swift-log"),
                     .product(name: "HTTPTypes", package: "swift-http-types"),
+                    .product(name: "JWTKit", package: "jwt-kit"),
+                    .product(name: "Prometheus", package: "swift-prometheus"),
                 ],
                 swiftSettings: strict),
         .target(name: "Topology",
@@ -67,9 +73,15 @@ let package = Package(
         .testTarget(name: "SignalingTests",
                     dependencies: [
                         "Signaling", "Control", "Topology",
+                        // A real bridge behind its metrics listener.
+                        "Relay",
                         // A bridge's end of the control channel, for the end-to-end test.
                         .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                         .product(name: "Hummingbird", package: "hummingbird"),
+                        // HTTP clients for the listeners, room tokens and RSA test keys.
+                        .product(name: "HummingbirdTesting", package: "hummingbird"),
+                        .product(name: "JWTKit", package: "jwt-kit"),
+                        .product(name: "CryptoExtras", package: "swift-crypto"),
                     ],
                     swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["Topology", "Overlay"], swiftSettings: strict),

@@ -3,6 +3,7 @@ import Control
 import Foundation
 import Overlay
 import Relay
+import Signaling
 import Topology
 
 struct BridgeCommand: AsyncParsableCommand {
@@ -24,7 +25,7 @@ struct BridgeCommand: AsyncParsableCommand {
         @Option(help: "This bridge's id in the topology.")
         var id: String
 
-        @Option(help: "Controller URL (ws://HOST:PORT); default: from signaling.listen of the topology.")
+        @Option(help: "Controller URL (ws://HOST:PORT); default: from signaling.control (else signaling.listen) of the topology.")
         var controller: String?
 
         @Option(help: "File holding this bridge's control secret (from 'meridian bridge secret').")
@@ -61,14 +62,33 @@ struct BridgeCommand: AsyncParsableCommand {
             } else {
                 say("bridge \(id): no key file (\(keyPath)): this bridge does not cascade")
             }
-            let url = controller ?? controllerURL(topology.signaling.listen)
+            let url = controller ?? controllerURL(topology.signaling.controlListener)
+            let logger = makeLogger("meridian.bridge.\(id)")
             let client = BridgeControlClient(bridge: bridge, controllerURL: url + ControlProtocol.path,
-                                             secret: secret, logger: makeLogger("meridian.bridge.\(id)"))
-            let path = self.topology, logger = makeLogger("meridian.bridge.\(id)")
+                                             secret: secret, logger: logger)
+            let metrics = entry.metrics.map { address in
+                let source = bridgeMetrics(bridge)
+                return MetricsServer.makeApplication(address: address, recorders: [{ source.record(into: $0) }],
+                                                     logger: logger) { port in
+                    say("bridge \(id): metrics http://\(SocketAddress(host: address.host, port: UInt16(port)))/metrics")
+                }
+            }
+            let path = self.topology
             await runUntilSignal {
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask { await client.run() }
                     group.addTask { await bridge.follow(topologyFile: path, startedWith: topology, logger: logger) }
+                    if let metrics {
+                        group.addTask {
+                            do { try await metrics.runService() } catch {
+                                // Media matters more than numbers: a metrics
+                                // listener that cannot bind is logged and the
+                                // bridge keeps relaying until it is stopped.
+                                logger.error("metrics listener on \(entry.metrics.map { "\($0)" } ?? "?"): \(error)")
+                                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+                            }
+                        }
+                    }
                     await group.next()
                     group.cancelAll()
                 }

@@ -12,6 +12,7 @@ struct Meridian: AsyncParsableCommand {
             UpCommand.self,
             SignalCommand.self,
             BridgeCommand.self,
+            TokenCommand.self,
             TopologyCommand.self,
             KeygenCommand.self,
             OverlayCommand.self,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Control
 import Foundation
 import Hummingbird
 import Logging
@@ -8,13 +9,18 @@ import Topology
 struct SignalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "signal",
-        abstract: "Run the controller: client API, bridge selection, SDP, the bridges' control channel."
+        abstract: "Run the controller: client API, bridge selection, SDP, the bridges' control channel.",
+        discussion: """
+        The client API listens on --listen or signaling.listen; the control channel and /metrics \
+        on signaling.control and signaling.metrics when the topology sets them, else beside the \
+        client API. With signaling.auth, the token key file is read at start.
+        """
     )
 
     @Option(help: "The topology file.")
     var topology: String
 
-    @Option(help: "Listen address (HOST:PORT); default: signaling.listen of the topology.")
+    @Option(help: "Listen address of the client API (HOST:PORT); default: signaling.listen of the topology.")
     var listen: String?
 
     @Option(help: "File holding the cluster secret the bridges' secrets derive from (see 'meridian bridge secret').")
@@ -23,21 +29,32 @@ struct SignalCommand: AsyncParsableCommand {
     func run() async throws {
         let topology = try loadOrExit(self.topology)
         let secret = try readSecret(clusterSecretFile)
+        let verifier = try await roomTokenVerifier(topology, path: self.topology)
+        let listeners = try controllerListeners(topology, listen: listen)
         let logger = makeLogger("meridian.signal")
-        let address = try listenAddress(listen, default: topology.signaling.listen)
         let controller = Controller(topology: topology, registry: BridgeRegistry(topology: topology)) { say($0) }
-        let app = SignalServer.makeApplication(controller: controller, clusterSecret: secret,
-                                               host: address.host.description, port: Int(address.port),
-                                               logger: logger) { port in
-            say("controller: http://\(address.host):\(port)")
+        let apps = SignalServer.makeApplications(
+            controller: controller, listeners: listeners,
+            options: .init(clusterSecret: secret, verifier: verifier,
+                           selectionCounts: { await controller.selectionCounts() }), logger: logger
+        ) { listener, port in
+            let bound = SocketAddress(host: listener.address.host, port: UInt16(port))
+            let http = controllerURL(bound).replacingOccurrences(of: "ws://", with: "http://")
+            if listener.roles.contains(.client) { say("controller: \(http)") }
+            if listener.roles.contains(.control) { say("control: \(controllerURL(bound))\(ControlProtocol.path)") }
+            if listener.roles.contains(.metrics) { say("metrics: \(http)/metrics") }
+        }
+        if let auth = topology.signaling.auth {
+            say("room tokens: \(auth.algorithm.rawValue)\(auth.required ? ", required" : ", optional")")
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
+            for app in apps { group.addTask { try await app.runService() } }
             // Bridges that go silent without closing their socket: replan
             // their rooms within half a second of the registry's verdict.
             group.addTask { await controller.watchBridges(every: .milliseconds(500)) }
             group.addTask { [path = self.topology] in await controller.follow(topologyFile: path) }
-            // The server returns on SIGINT/SIGTERM (graceful shutdown); then stop the watcher.
+            // The servers return on SIGINT/SIGTERM (graceful shutdown), or
+            // one fails to bind; then stop the rest.
             try await group.next()
             group.cancelAll()
         }

@@ -36,14 +36,14 @@ struct ControlChannelTests {
         }
 
         /// Connects and serves until the calling task is cancelled.
-        func run(port: Int) async throws {
+        func run(host: String = "127.0.0.1", port: Int) async throws {
             var headers = HTTPFields()
             headers[HTTPField.Name("X-Meridian-Bridge")!] = id
             headers[HTTPField.Name(ControlProtocol.secretHeader)!] =
                 BridgeSecret.derive(clusterSecret: ControlChannelTests.clusterSecret, bridge: id)
             let hello = BridgeHello(bridge: id, region: region, software: "test", media: ["127.0.0.1:10001"],
                                     fingerprint: SDPFixtures.fingerprint)
-            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)\(ControlProtocol.path)",
+            try await WebSocketClient.connect(url: "ws://\(host):\(port)\(ControlProtocol.path)",
                                               configuration: .init(additionalHeaders: headers),
                                               logger: Logger(label: "test.\(id)")) { inbound, outbound, _ in
                 let writer = Writer(outbound)

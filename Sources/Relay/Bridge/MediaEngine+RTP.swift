@@ -1,3 +1,4 @@
+import Cascade
 import Control
 
 /// The forwarding path (DESIGN §2): unprotect → parse → find the producer →
@@ -39,6 +40,15 @@ extension MediaEngine {
         }
         eraseMID(buffer, header: header)
         let packet = UnsafeRawBufferPointer(rebasing: buffer[0..<plainLength])
+        distribute(packet, sequenceNumber: sequenceNumber, of: producer, hops: 0, flags: [], now: now)
+    }
+
+    /// What every packet of a stream gets, whether it came from its sender
+    /// or over a cascade link: reception statistics, the retransmission
+    /// cache, one SRTP copy per local receiver, one sealed copy per link
+    /// that asked for the stream (`hops`: links crossed so far).
+    func distribute(_ packet: UnsafeRawBufferPointer, sequenceNumber: UInt16, of producer: Producer, hops: UInt8,
+                    flags: CascadeFrame.Flags, now: ContinuousClock.Instant) {
         producer.reception.record(sequenceNumber)
         producer.cache?.store(packet, sequenceNumber: sequenceNumber)
         // By index: in a debug build, iterating an array allocates once per
@@ -48,7 +58,7 @@ extension MediaEngine {
             forward(packet, announcedSSRC: producer.source.announcedSSRC, to: consumers[index].receiver)
         }
         if !producer.linkConsumers.isEmpty {
-            forwardToLinks(packet, producer: producer, hops: 0, flags: [], now: now)
+            forwardToLinks(packet, producer: producer, hops: hops, flags: flags, now: now)
         }
     }
 

@@ -147,15 +147,8 @@ extension MediaEngine {
         let sequenceNumber = UInt16(packet[2]) << 8 | UInt16(packet[3])
         // A repair this bridge already had (another bridge asked) goes no further.
         if header.flags.contains(.retransmission), producer.cache?.packet(sequenceNumber: sequenceNumber) != nil { return }
-        producer.reception.record(sequenceNumber)
-        producer.cache?.store(packet, sequenceNumber: sequenceNumber)
-        let consumers = producer.consumers
-        for index in consumers.indices where consumers[index].receiver.canReceiveMedia {
-            forward(packet, announcedSSRC: producer.source.announcedSSRC, to: consumers[index].receiver)
-        }
-        if !producer.linkConsumers.isEmpty {
-            forwardToLinks(packet, producer: producer, hops: header.hops + 1, flags: header.flags, now: now)
-        }
+        distribute(packet, sequenceNumber: sequenceNumber, of: producer, hops: header.hops + 1, flags: header.flags,
+                   now: now)
     }
 
     private func relaySenderReport(_ report: UnsafeRawBufferPointer, producer: Producer, hops: UInt8,

@@ -11,6 +11,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public static func badRequest(_ message: String) -> APIError { APIError(400, message) }
     public static func unauthorized(_ message: String) -> APIError { APIError(401, message) }
+    public static func forbidden(_ message: String) -> APIError { APIError(403, message) }
     public static func notFound(_ message: String) -> APIError { APIError(404, message) }
     public static func conflict(_ message: String) -> APIError { APIError(409, message) }
     public static func unavailable(_ message: String) -> APIError { APIError(503, message) }

@@ -1,12 +1,18 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
 import NIOCore
 import Topology
 
-/// The client API routes of DESIGN §4 on a Hummingbird router.
+/// The client API routes of DESIGN §4 on a Hummingbird router. A join is
+/// checked against `verifier` (room tokens, `signaling.auth`) before the
+/// controller is asked; its outcome is counted in `joins` for `/metrics`.
 enum ClientRoutes {
-    static func add(to router: Router<SignalContext>, controller: Controller) {
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+
+    static func add(to router: Router<SignalContext>, controller: Controller,
+                    verifier: RoomTokenVerifier? = nil, joins: JoinCounter = JoinCounter()) {
         router.get("/health") { _, _ in
             JSONResponse.make(.ok, ["status": "ok"])
         }
@@ -15,9 +21,21 @@ enum ClientRoutes {
         }
         router.post("/v1/rooms/:room/participants") { request, context in
             await respond(.created) { () throws(APIError) in
-                let room = try context.parameters.require("room")
-                let body = try await JSONResponse.decode(JoinRequest.self, from: request)
-                return try await controller.join(room: room, request: body, clientAddress: clientIP(context))
+                do throws(APIError) {
+                    let room = try context.parameters.require("room")
+                    var body = try await JSONResponse.decode(JoinRequest.self, from: request)
+                    // The token's name, when it has one, is vouched for by its issuer.
+                    if let name = try await verifier?.authorize(body.token, room: room)?.name { body.name = name }
+                    let client = ForwardedClient.address(peer: clientIP(context),
+                                                         forwardedFor: request.headers[values: forwardedFor],
+                                                         trusted: await controller.trustedProxies())
+                    let joined = try await controller.join(room: room, request: body, clientAddress: client)
+                    joins.joined(regionSource: joined.regionSource)
+                    return joined
+                } catch {
+                    joins.refused(status: error.status)
+                    throw error
+                }
             }
         }
         router.post("/v1/rooms/:room/participants/:id/answer") { request, context in
@@ -56,6 +74,7 @@ enum ClientRoutes {
         }
     }
 
+    /// The TCP peer's address (see `ForwardedClient` for the client's).
     static func clientIP(_ context: SignalContext) -> IPAddress? {
         context.remoteAddress?.ipAddress.flatMap { IPAddress($0) }
     }

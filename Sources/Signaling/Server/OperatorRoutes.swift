@@ -14,7 +14,9 @@ import Hummingbird
 /// the topology drains). Authenticated with the bridge's own control secret
 /// in `X-Meridian-Bridge-Secret`: whoever may run the bridge may drain it,
 /// and the controller can check that from the cluster secret alone, so no
-/// operator credential store is needed. The bridge ids are public
+/// operator credential store is needed. Served beside the control channel
+/// (`signaling.control`), which an operator may keep off the public
+/// interface. The bridge ids are public
 /// (`GET /v1/bridges`), so `404` before `401` reveals nothing.
 enum OperatorRoutes {
     static func add(to router: Router<SignalContext>, controller: Controller, clusterSecret: [UInt8]) {

@@ -1,0 +1,62 @@
+import Foundation
+import JWTKit
+import Topology
+
+/// The key that room tokens are checked with (`signaling.auth`): the shared
+/// HS256 secret or the RS256 public key, read once when the controller
+/// starts. A key that cannot be read is a startup error naming the file, not
+/// a controller that refuses every join at runtime. Immutable, `Sendable`.
+public enum RoomTokenKey: Sendable {
+    /// HS256: the secret file's text, trimmed of surrounding whitespace, used
+    /// as the HMAC key byte for byte (so any JWT library given the same text
+    /// makes tokens the controller accepts).
+    case secret([UInt8])
+    /// RS256: the PEM public key (or certificate) of whoever signs tokens.
+    case publicKey(Insecure.RSA.PublicKey)
+
+    /// RFC 7518 §3.2: an HS256 key must be at least as long as the hash (256 bits).
+    public static let minimumSecretBytes = 32
+
+    /// Why a key file is unusable; the message names the file and how to fix it.
+    public struct LoadError: Error, CustomStringConvertible, Equatable {
+        public var path: String
+        public var problem: String
+        public var description: String { "\(path): \(problem)" }
+    }
+
+    /// Reads the key file of `settings`, resolved against the topology's directory.
+    public static func load(_ settings: AuthSettings, topologyPath: String) throws(LoadError) -> RoomTokenKey {
+        let path = settings.resolvedKeyFile(relativeTo: topologyPath)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let fix = settings.algorithm == .hs256
+                ? "create it with: head -c 32 /dev/urandom | base64 > \(path)"
+                : "give the PEM public key of the token signer"
+            throw LoadError(path: path, problem: "cannot read the \(settings.algorithm.keyFileField) of signaling.auth (\(fix))")
+        }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else {
+            throw LoadError(path: path, problem: "the \(settings.algorithm.keyFileField) of signaling.auth is empty")
+        }
+        return try parse(text, settings: settings, path: path)
+    }
+
+    /// The key from a key file's trimmed text.
+    static func parse(_ text: String, settings: AuthSettings, path: String) throws(LoadError) -> RoomTokenKey {
+        switch settings.algorithm {
+        case .hs256:
+            guard text.utf8.count >= minimumSecretBytes else {
+                throw LoadError(path: path, problem: "an HS256 secret needs at least \(minimumSecretBytes) bytes; "
+                                + "make one with: head -c 32 /dev/urandom | base64 > \(path)")
+            }
+            return .secret(Array(text.utf8))
+        case .rs256:
+            if text.contains("PRIVATE KEY") {
+                throw LoadError(path: path, problem: "holds a private key; the controller needs only the public key "
+                                + "(openssl rsa -in PRIVATE.pem -pubout)")
+            }
+            if let key = try? Insecure.RSA.PublicKey(pem: text) { return .publicKey(key) }
+            if let key = try? Insecure.RSA.PublicKey(certificatePEM: text) { return .publicKey(key) }
+            throw LoadError(path: path, problem: "not a PEM RSA public key or certificate of at least 2048 bits")
+        }
+    }
+}
