@@ -9,8 +9,8 @@ import Topology
 struct BridgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bridge",
-        abstract: "Run one bridge (the media relay), or derive its control-channel secret.",
-        subcommands: [Run.self, Secret.self],
+        abstract: "Run one bridge (the media relay), derive its control-channel secret, or drain it.",
+        subcommands: [Run.self, Secret.self, Drain.self],
         defaultSubcommand: Run.self
     )
 

@@ -59,7 +59,9 @@ struct UpCommand: AsyncParsableCommand {
         let ports = BoundPorts()
         let apps = SignalServer.makeApplications(
             controller: controller, listeners: listeners,
-            options: .init(clusterSecret: clusterSecret, verifier: verifier, extraMetrics: shared), logger: logger
+            options: .init(clusterSecret: clusterSecret, verifier: verifier,
+                           selectionCounts: { await controller.selectionCounts() }, extraMetrics: shared),
+            logger: logger
         ) { listener, port in await ports.set(listener, port: port) }
         let bridgeMetricsApps = metrics.compactMap { address, source in
             address.map { address in

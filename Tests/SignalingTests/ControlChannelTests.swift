@@ -123,12 +123,14 @@ struct ControlChannelTests {
             let detour = [CascadeEdge("fra-1", "iad-1"), CascadeEdge("iad-1", "sin-1")]
             #expect(await Self.eventually { bridges.allSatisfy { $0.cascade(for: "r")?.links == detour } })
 
-            // sin-1's socket closes: the others are replanned without it at once.
+            // sin-1's socket closes: carol moves to fra-1 and the others are
+            // replanned without sin-1 at once.
             clients["sin-1"]?.cancel()
-            let alice = joined[0].id
+            let alice = joined[0].id, carol = joined[2].id
             #expect(await Self.eventually {
                 bridges[0].cascade(for: "r")?.links == [CascadeEdge("fra-1", "iad-1")]
-                    && bridges[1].cascade(for: "r")?.remote.map(\.endpoint) == [alice]
+                    && bridges[1].cascade(for: "r")?.remote.map(\.endpoint) == [alice, carol]
+                    && bridges[1].cascade(for: "r")?.remote.last?.bridge == "fra-1"
             })
             #expect(await controller.registry.upBridges() == ["fra-1", "iad-1"])
             for client in clients.values { client.cancel() }

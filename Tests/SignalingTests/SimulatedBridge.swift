@@ -19,9 +19,9 @@ final class SimulatedBridge: Sendable {
     let link: BridgeLink
     private let recorder = Recorder()
 
-    init(id: String, region: String) {
+    init(id: String, region: String, media: String = "127.0.0.1:10001") {
         self.id = id
-        let hello = BridgeHello(bridge: id, region: region, software: "test", media: ["127.0.0.1:10001"],
+        let hello = BridgeHello(bridge: id, region: region, software: "test", media: [media],
                                 fingerprint: SDPFixtures.fingerprint)
         let recorder = self.recorder
         link = BridgeLink(hello: hello) { text in
@@ -37,6 +37,10 @@ final class SimulatedBridge: Sendable {
     var received: [ControlCommand] { recorder.commands.withLock { $0 } }
 
     func refuse(with message: String?) { recorder.refusal.withLock { $0 = message } }
+
+    func allocations(for endpoint: String) -> [ControlCommand.Allocate] {
+        received.compactMap { if case .allocate(let a) = $0, a.endpoint == endpoint { return a } else { return nil } }
+    }
 
     func updates(for endpoint: String) -> [ControlCommand.Update] {
         received.compactMap { if case .update(let u) = $0, u.endpoint == endpoint { return u } else { return nil } }
@@ -109,15 +113,16 @@ enum ControllerFixture {
     }
 
     /// A controller over `topology` with every bridge of it simulated and connected.
-    static func make(topology: Topology) async throws -> (Controller, [String: SimulatedBridge]) {
+    static func make(topology: Topology, log: @escaping @Sendable (String) -> Void = { _ in })
+        async throws -> (Controller, [String: SimulatedBridge]) {
         // Simulated bridges send no stats; a loaded CI machine must not mark them down.
         let registry = BridgeRegistry(topology: topology, silenceLimit: .seconds(3600))
         var bridges: [String: SimulatedBridge] = [:]
         for entry in topology.bridges {
-            let bridge = SimulatedBridge(id: entry.id, region: entry.region)
+            let bridge = SimulatedBridge(id: entry.id, region: entry.region, media: entry.media.description)
             try await registry.connect(bridge.link)
             bridges[entry.id] = bridge
         }
-        return (Controller(topology: topology, registry: registry), bridges)
+        return (Controller(topology: topology, registry: registry, log: log), bridges)
     }
 }

@@ -5,6 +5,7 @@ decodes from each other participant."""
 import asyncio
 import fractions
 import json
+import re
 import time
 from collections import defaultdict
 
@@ -40,8 +41,7 @@ class Participant:
         self.name = name
         self.region = region
         self.munge_offer = munge_offer or (lambda sdp: sdp)
-        # Meridian bundles every m-line on one transport (DESIGN §4: clients use max-bundle).
-        self.pc = RTCPeerConnection(RTCConfiguration(bundlePolicy=RTCBundlePolicy.MAX_BUNDLE))
+        self.pc = self._new_connection()
         self.session = aiohttp.ClientSession()
         self.id = None
         self.bridge = None
@@ -55,7 +55,27 @@ class Participant:
         self.arrivals = {"audio": defaultdict(list), "video": defaultdict(list)}
         self.tasks = []
         self.answer_errors = []
-        self.pc.on("track", self._on_track)
+        # Moves to another bridge (failover): the offer's ICE ufrag or DTLS
+        # fingerprint changed. `connection` counts peer connections (0 = the
+        # first); `moves` holds the monotonic time of each move;
+        # `first_video_at[connection]` the first decoded video frame on it.
+        self.transport = None
+        self.connection = 0
+        self.moves = []
+        self.first_video_at = {}
+
+    @staticmethod
+    def _transport(sdp):
+        ufrag = re.search(r"^a=ice-ufrag:(\S+)", sdp, re.M)
+        fingerprint = re.search(r"^a=fingerprint:(.+)$", sdp, re.M)
+        return (ufrag and ufrag.group(1), fingerprint and fingerprint.group(1).strip())
+
+    def _new_connection(self):
+        # Meridian bundles every m-line on one transport (DESIGN §4: clients use max-bundle).
+        pc = RTCPeerConnection(RTCConfiguration(bundlePolicy=RTCBundlePolicy.MAX_BUNDLE))
+        connection = getattr(self, "connection", 0)
+        pc.on("track", lambda track: self._on_track(track, connection))
+        return pc
 
     # --- joining and negotiation -------------------------------------------
 
@@ -74,6 +94,13 @@ class Participant:
 
     async def _apply_offer(self, sdp, revision, first=False):
         self.offers.append(sdp)
+        transport = self._transport(sdp)
+        if not first and transport != self.transport:
+            # Moved to another bridge: aiortc cannot restart ICE/DTLS on a
+            # connection, so answer the new offer with a fresh one.
+            await self._move()
+            first = True
+        self.transport = transport
         await self.pc.setRemoteDescription(RTCSessionDescription(self.munge_offer(sdp), "offer"))
         if first:
             transceivers = self.pc.getTransceivers()
@@ -89,6 +116,13 @@ class Participant:
                 self.answer_errors.append((r.status, await r.text()))
             else:
                 self.revision = revision
+
+    async def _move(self):
+        old = self.pc
+        self.moves.append(time.monotonic())
+        self.connection += 1
+        self.pc = self._new_connection()
+        await old.close()
 
     async def _events(self, path):
         url = self.base_url.replace("http://", "ws://") + path
@@ -114,12 +148,12 @@ class Participant:
 
     # --- media ----------------------------------------------------------------
 
-    def _on_track(self, track):
+    def _on_track(self, track, connection=0):
         # The offer's a=msid is "<participant id> <participant id>-<kind>".
         owner = track.id.rsplit("-", 1)[0] if track.id else "?"
-        self.tasks.append(asyncio.ensure_future(self._consume(track, owner)))
+        self.tasks.append(asyncio.ensure_future(self._consume(track, owner, connection)))
 
-    async def _consume(self, track, owner):
+    async def _consume(self, track, owner, connection=0):
         counts = self.video_frames if track.kind == "video" else self.audio_frames
         while True:
             try:
@@ -130,6 +164,7 @@ class Participant:
             self.arrivals[track.kind][owner].append(time.monotonic())
             if track.kind == "video":
                 self.last_video_at[owner] = time.monotonic()
+                self.first_video_at.setdefault(connection, time.monotonic())
 
 
 async def wait_until(predicate, timeout, interval=0.1):

@@ -12,6 +12,9 @@ public struct JoinResponse: Codable, Sendable, Equatable {
     public var region: String
     /// Which rule decided the region: `hint`, `address` or `default`.
     public var regionSource: String
+    /// Which selection rule chose the bridge: `room-region`, `region`,
+    /// `nearest`, or `room` (`single` strategy; see `BridgeSelector`).
+    public var selection: String
     public var offer: String
     public var revision: Int
     public var events: String

@@ -3,7 +3,10 @@ import Topology
 
 /// Which bridges exist (the topology), which are connected (the control
 /// channel), and how loaded they are (their stats). A bridge is `up` while
-/// connected and reporting; one silent for `silenceLimit` is `down`.
+/// connected and reporting; one silent for `silenceLimit` is `down`. A bridge
+/// is draining (no new participants, existing ones stay) when the topology
+/// says `drain: true` or an operator drained it at run time
+/// (`POST /v1/bridges/{id}/drain`, `meridian bridge drain ID`).
 public actor BridgeRegistry {
     public static let defaultSilenceLimit: Duration = .seconds(3)
 
@@ -25,6 +28,9 @@ public actor BridgeRegistry {
 
     private var entries: [String: Entry] = [:]
     private var order: [String] = []
+    /// Bridges drained by an operator at run time (kept across topology
+    /// reloads while the bridge stays in the topology).
+    private var drainedAtRuntime: Set<String> = []
 
     public init(topology: Topology, silenceLimit: Duration = BridgeRegistry.defaultSilenceLimit) {
         self.silenceLimit = silenceLimit
@@ -38,6 +44,7 @@ public actor BridgeRegistry {
     /// ones, and is forgotten when its socket closes.
     public func apply(_ topology: Topology) {
         (order, entries) = Self.merge(topology, into: entries)
+        drainedAtRuntime.formIntersection(order)
     }
 
     private static func merge(_ topology: Topology, into entries: [String: Entry]) -> ([String], [String: Entry]) {
@@ -152,7 +159,7 @@ public actor BridgeRegistry {
     public func infos() -> [BridgeInfo] {
         order.compactMap { id in
             guard let entry = entries[id] else { return nil }
-            let state = !isUp(id) ? "down" : entry.bridge.drain ? "draining" : "up"
+            let state = !isUp(id) ? "down" : isDraining(id) ? "draining" : "up"
             let stats = entry.stats
             return BridgeInfo(id: id, region: entry.bridge.region, state: state, stress: stats.stress,
                               endpoints: stats.endpoints, packetsIn: stats.packetsIn, packetsOut: stats.packetsOut,
@@ -161,13 +168,64 @@ public actor BridgeRegistry {
         }
     }
 
+    /// Whether `id` takes no new participants (topology or operator).
+    public func isDraining(_ id: String) -> Bool {
+        guard let entry = entries[id] else { return false }
+        return entry.bridge.drain || drainedAtRuntime.contains(id)
+    }
+
+    /// Drains (`true`) or undrains a bridge at run time. Idempotent.
+    public func setDraining(_ id: String, _ draining: Bool) -> DrainChange {
+        guard let entry = entries[id] else { return .unknownBridge }
+        if draining {
+            drainedAtRuntime.insert(id)
+        } else {
+            guard !entry.bridge.drain else { return .drainedByTopology }
+            drainedAtRuntime.remove(id)
+        }
+        return .applied
+    }
+
+    /// Every bridge of the topology as bridge selection sees it, in topology
+    /// order: up or not, draining or not, and its last report.
+    public func placementView() -> [PlacementView] {
+        order.compactMap { id in
+            guard let entry = entries[id] else { return nil }
+            return PlacementView(bridge: entry.bridge, up: isUp(id), draining: isDraining(id),
+                                 reportedEndpoints: entry.latest?.stats.endpoints ?? 0,
+                                 reportedStress: entry.latest?.stats.stress ?? 0, reportedAt: entry.latest?.at)
+        }
+    }
+
     /// Bridges that may take new participants now, in topology order.
     public func selectable() -> [Bridge] {
         order.compactMap { id in
-            guard let entry = entries[id], isUp(id), !entry.bridge.drain else { return nil }
+            guard let entry = entries[id], isUp(id), !isDraining(id) else { return nil }
             return entry.bridge
         }
     }
+}
+
+extension BridgeRegistry {
+    /// What `setDraining` did.
+    public enum DrainChange: Sendable, Equatable {
+        case applied
+        case unknownBridge
+        /// Undraining a bridge the topology drains (`drain: true`): only a
+        /// topology edit can undo that.
+        case drainedByTopology
+    }
+}
+
+/// One bridge's state and last report, for bridge selection.
+public struct PlacementView: Sendable {
+    public var bridge: Bridge
+    public var up: Bool
+    public var draining: Bool
+    public var reportedEndpoints: Int
+    public var reportedStress: Double
+    /// When the last report arrived (`nil`: none yet).
+    public var reportedAt: ContinuousClock.Instant?
 }
 
 /// One stats report and when the controller received it.

@@ -8,7 +8,10 @@ import Topology
 /// rooms it concerns (`Controller+Cascade`). A closed socket replans at once,
 /// so the surviving bridges of a room stop waiting for the dead one's media
 /// within one command round trip; a bridge that merely stops talking is
-/// caught by `checkBridges` once its registry silence limit passes.
+/// caught by `checkBridges` once its registry silence limit passes. Either
+/// way the dead bridge's participants are moved first (`Controller+Failover`).
+/// A bridge that comes back gets no participants back: they have moved on,
+/// and it takes new ones like any other bridge.
 extension Controller {
     /// A bridge's control channel opened (after `registry.connect`). Its
     /// links are new, so earlier verdicts on them are dropped, and the rooms
@@ -20,14 +23,25 @@ extension Controller {
         await syncRooms(touching: [bridge])
     }
 
-    /// A bridge's control channel closed: unregisters `link` and replans the
-    /// rooms that used the bridge without it. Nothing happens when `link`
-    /// was already replaced by a newer connection of the same bridge.
+    /// Drains (`true`) or undrains a bridge at run time (`OperatorRoutes`).
+    /// Draining moves nobody: the participants on the bridge stay until they
+    /// leave; only new ones go elsewhere.
+    public func setDraining(_ bridge: String, _ draining: Bool) async -> BridgeRegistry.DrainChange {
+        let change = await registry.setDraining(bridge, draining)
+        if change == .applied { log("bridge \(bridge) \(draining ? "draining: no new participants" : "undrained: takes participants again")") }
+        return change
+    }
+
+    /// A bridge's control channel closed: unregisters `link`, moves the
+    /// bridge's participants elsewhere and replans the rooms that used it.
+    /// Nothing happens when `link` was already replaced by a newer connection
+    /// of the same bridge.
     public func bridgeDisconnected(_ link: BridgeLink) async {
         guard await registry.disconnect(link) else { return }
         guard !(await registry.isUp(link.bridge)) else { return }
         knownUp.remove(link.bridge)
-        await syncRooms(touching: [link.bridge])
+        let moved = await failover(from: [link.bridge])
+        await syncRooms(touching: [link.bridge], except: moved)
     }
 
     /// One frame from a bridge after its hello. Stats only update the
@@ -38,9 +52,22 @@ extension Controller {
         case .hello: log("control: \(link.bridge) said hello twice; ignored")
         case .stats(let stats): await registry.report(stats, from: link.bridge)
         case .reply(let reply): await link.resolve(reply)
-        case .event(let event): await endpointEvent(event)
+        case .event(let event): await endpointEvent(event, from: link.bridge)
         case .link(let event): await linkEvent(event, from: link.bridge)
         }
+    }
+
+    /// An endpoint event counts only from the bridge the participant is on
+    /// now, and not while it is being moved: a bridge that was given up for
+    /// dead and came back reports the endpoints it lost, and the participants
+    /// moved away from it meanwhile must not be removed for that.
+    func endpointEvent(_ event: EndpointEvent, from bridge: String) async {
+        guard let participant = rooms[event.conference]?.participants[event.endpoint],
+              participant.bridge == bridge, !moving.contains(event.endpoint) else {
+            log("control: \(bridge) reported \(event.kind.rawValue) for \(event.conference)/\(event.endpoint), which is not on it; ignored")
+            return
+        }
+        await endpointEvent(event)
     }
 
     /// A bridge says its link to `event.peer` went down or up. A down link is
@@ -59,15 +86,18 @@ extension Controller {
         await syncRooms(Set(affected))
     }
 
-    /// Compares the bridges that are up now with the last check and replans
-    /// the rooms of every bridge that went down (silent for the registry's
-    /// limit) or came back.
+    /// Compares the bridges that are up now with the last check, moves the
+    /// participants of every bridge that went down (silent for the
+    /// registry's limit) and replans the rooms of those and of the bridges
+    /// that came back.
     public func checkBridges() async {
         let up = Set(await registry.upBridges())
         let changed = up.symmetricDifference(knownUp)
+        let down = knownUp.subtracting(up)
         knownUp = up
         guard !changed.isEmpty else { return }
-        await syncRooms(touching: changed)
+        let moved = await failover(from: down)
+        await syncRooms(touching: changed, except: moved)
     }
 
     /// Runs `checkBridges` every `interval` until the calling task is

@@ -42,11 +42,12 @@ extension Controller {
     }
 
     /// Replans, concurrently, every room with participants on one of
-    /// `bridges` or whose cascade state one of them holds.
-    func syncRooms(touching bridges: Set<String>) async {
+    /// `bridges` or whose cascade state one of them holds, except the rooms
+    /// in `except` (already replanned by the caller).
+    func syncRooms(touching bridges: Set<String>, except: Set<String> = []) async {
         var affected = Set(rooms.values.filter { !bridges.isDisjoint(with: $0.bridges) }.map(\.id))
         for (room, entry) in cascades where !bridges.isDisjoint(with: entry.holding) { affected.insert(room) }
-        await syncRooms(affected)
+        await syncRooms(affected.subtracting(except))
     }
 
     func syncRooms(_ affected: Set<String>) async {

@@ -12,6 +12,8 @@ import Topology
 /// Rooms may span bridges: `Controller+Cascade` keeps each room's cascade
 /// (plan and commands) in step with its participants, and
 /// `Controller+Bridges` follows bridges coming and going and their links.
+/// `Controller+Placement` chooses bridges and counts what it placed;
+/// `Controller+Failover` moves participants off a bridge that died.
 public actor Controller {
     var topology: Topology
     public nonisolated let registry: BridgeRegistry
@@ -22,9 +24,15 @@ public actor Controller {
     var linkHealth = LinkHealth()
     /// The bridges up at the last check (`checkBridges`).
     var knownUp: Set<String> = []
+    /// Endpoints placed per bridge, counted from the choice on (`Controller+Placement`).
+    var ledger = AllocationLedger()
+    /// How many placements each selection rule decided (`selectionCounts`).
+    var selectionTally: [BridgeSelector.Rule: Int] = [:]
+    /// Participants being moved off a dead bridge now (`Controller+Failover`).
+    var moving: Set<String> = []
     private var subscribers: [String: [Int: AsyncStream<EventFrame>.Continuation]] = [:]
     private var nextSubscriber = 0
-    private var random = SystemRandomNumberGenerator()
+    var random = SystemRandomNumberGenerator()
     /// Called with a line per join and leave (for `meridian up`'s console).
     let log: @Sendable (String) -> Void
 
@@ -44,12 +52,21 @@ public actor Controller {
             throw .badRequest("unknown region '\(hint)'; known: \(topology.regions.map(\.name).joined(separator: ", "))")
         }
         let (region, regionSource) = RegionResolver(topology: topology).resolve(hint: request.region, clientAddress: clientAddress)
-        let bridge = try await chooseBridge(room: roomID, region: region)
-        guard let link = await registry.link(bridge.id) else { throw .unavailable("bridge \(bridge.id) went away") }
-
         let id = Self.token(12, using: &random)
+        // Counted on the bridge from here on (so concurrent joins spread);
+        // every failure below takes it off again.
+        let selection = try await place(endpoint: id, room: roomID, region: region)
+        let bridge = selection.bridge
         let ufrag = Self.token(8, using: &random), pwd = Self.token(24, using: &random)
-        try await link.execute(.allocate(.init(conference: roomID, endpoint: id, iceUfrag: ufrag, icePwd: pwd, region: region)))
+        do throws(APIError) {
+            guard let link = await registry.link(bridge.id) else { throw .unavailable("bridge \(bridge.id) went away") }
+            try await link.execute(.allocate(.init(conference: roomID, endpoint: id, iceUfrag: ufrag, icePwd: pwd,
+                                                   region: region)))
+        } catch {
+            ledger.remove(endpoint: id)
+            throw error
+        }
+        let link = await registry.link(bridge.id)
 
         // Re-read the room: others may have joined or left while the bridge answered.
         var room = rooms[roomID] ?? Room(id: roomID)
@@ -70,7 +87,8 @@ public actor Controller {
         do { offer = try await makeOffer(room: roomID, participant: id) } catch {
             // The bridge went away between allocate and offer: undo the join.
             rooms[roomID]?.participants[id] = nil
-            try? await link.execute(.expire(.init(conference: roomID, endpoint: id)))
+            ledger.remove(endpoint: id)
+            try? await link?.execute(.expire(.init(conference: roomID, endpoint: id)))
             await syncCascade(room: roomID)
             if rooms[roomID]?.participants.isEmpty == true { rooms[roomID] = nil }
             throw error
@@ -81,31 +99,18 @@ public actor Controller {
             _ = try? await makeOffer(room: roomID, participant: other.id)
         }
         publishParticipants(room: roomID)
-        log("join  \(roomID)/\(id) \(name) region \(region) (\(regionSource.rawValue)) → bridge \(bridge.id)")
+        log("join  \(roomID)/\(id) \(name) region \(region) (\(regionSource.rawValue)) → bridge \(bridge.id) (\(selection.rule.rawValue))")
         return JoinResponse(id: id, bridge: bridge.id, region: region, regionSource: regionSource.rawValue,
+                            selection: selection.rule.rawValue,
                             offer: offer.text, revision: rooms[roomID]?.participants[id]?.revision ?? 1,
                             events: "/v1/rooms/\(roomID)/participants/\(id)/events")
-    }
-
-    private func chooseBridge(room: String, region: String) async throws(APIError) -> Bridge {
-        var candidates: [BridgeSelector.Candidate] = []
-        for bridge in await registry.selectable() {
-            let stats = await registry.stats(bridge.id)
-            candidates.append(.init(bridge: bridge, endpoints: stats?.endpoints ?? 0, stress: stats?.stress ?? 0))
-        }
-        let roomBridges = rooms[room]?.bridges ?? []
-        guard let bridge = BridgeSelector(topology: topology).select(region: region, roomBridges: roomBridges,
-                                                                    candidates: candidates) else {
-            throw .unavailable("no bridge can take a participant now")
-        }
-        return bridge
     }
 
     /// Builds and records the next offer for a participant; pushes it to the
     /// participant's event sockets unless it is the first one (that one goes
     /// in the join response).
     @discardableResult
-    private func makeOffer(room roomID: String, participant id: String) async throws(APIError) -> SDPDocument {
+    func makeOffer(room roomID: String, participant id: String) async throws(APIError) -> SDPDocument {
         guard var participant = rooms[roomID]?.participants[id] else { throw .notFound("participant \(id) is gone") }
         guard let hello = await registry.link(participant.bridge)?.hello else {
             throw .unavailable("bridge \(participant.bridge) is not connected")
@@ -177,6 +182,7 @@ public actor Controller {
             throw .notFound("no participant \(id) in room \(roomID)")
         }
         closeSubscribers(of: id)
+        ledger.remove(endpoint: id)
         if let link = await registry.link(participant.bridge) {
             try? await link.execute(.expire(.init(conference: roomID, endpoint: id)))
         }

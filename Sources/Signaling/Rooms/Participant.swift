@@ -9,8 +9,9 @@ struct Participant: Sendable {
     let regionSource: String
     var bridge: String
     /// The bridge side's ICE credentials for this participant.
-    let iceUfrag: String
-    let icePwd: String
+    /// New ones when the participant is moved to another bridge (failover).
+    var iceUfrag: String
+    var icePwd: String
     let sessionID: UInt64
     /// SSRCs everyone else sees for this participant's audio, video and RTX.
     let announced: AnnouncedSSRCs

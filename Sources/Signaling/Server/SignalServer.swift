@@ -89,6 +89,7 @@ public enum SignalServer {
             if listener.roles.contains(.control) {
                 ControlEndpoint.add(to: router, controller: controller, clusterSecret: options.clusterSecret,
                                     logger: logger)
+                OperatorRoutes.add(to: router, controller: controller, clusterSecret: options.clusterSecret)
             }
             if listener.roles.contains(.metrics) {
                 MetricsEndpoint.add(to: router, recorders: recorders)
@@ -114,6 +115,7 @@ public enum SignalServer {
         let router = Router(context: SignalContext.self)
         let joins = JoinCounter()
         ClientRoutes.add(to: router, controller: controller, joins: joins)
+        OperatorRoutes.add(to: router, controller: controller, clusterSecret: clusterSecret)
         ControlEndpoint.add(to: router, controller: controller, clusterSecret: clusterSecret, logger: logger)
         let metrics = ControllerMetrics(controller: controller, joins: joins)
         MetricsEndpoint.add(to: router, recorders: [{ await metrics.record(into: $0) }])
