@@ -103,15 +103,10 @@ async def test_a_killed_bridges_participant_moves_and_decodes_again():
         assert {frozenset((e["a"], e["b"])) for e in room["tree"]} == {frozenset(("fra-1", "iad-1"))}
         assert len(bob.offers) == 1, "bob's offer did not change: alice kept her announced SSRCs"
         assert f"move  failover/{alice.id} alice bridge fra-2 → fra-1 (region)" in cluster.log_text("signal")
-        if not peers_ok:
-            # Known relay limitation (not the controller's): alice's new stream
-            # reaches bob's bridge under the same announced SSRC but with new
-            # RTP sequence numbers; when they fall behind the old stream's,
-            # libsrtp's sender-side replay check (srtp_protect) refuses them
-            # on bob's bridge until they pass the old highest one. The fix is
-            # per-receiver sequence continuity in the relay's forward path.
-            pytest.xfail("bob does not decode alice's new stream yet: the relay forwards its new RTP sequence "
-                         "numbers unchanged and SRTP refuses the ones behind the old stream's; " + details)
+        # Bob keeps alice's announced SSRCs; the relay continues its numbering
+        # of her stream across the move (StreamContinuity), so he decodes her
+        # new connection's media without a new offer.
+        assert peers_ok, "bob does not decode alice's stream after her move; " + details
     finally:
         for p in (alice, bob):
             if p:
