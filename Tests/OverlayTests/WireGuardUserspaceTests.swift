@@ -45,7 +45,13 @@ struct WireGuardUserspaceTests {
             #expect(configured.privateKey == WireGuardKey.clamped(own.secretKey))
             #expect(configured.publicKey == own.publicKey)
             #expect(configured.listenPort == 51820)
-            #expect(configured.peers.map(\.configuration) == [b, c])
+            // wireguard-go lists peers in no fixed order (it keeps them in a map).
+            let byKey: (WireGuardPeerConfiguration, WireGuardPeerConfiguration) -> Bool = {
+                $0.publicKey.base64 < $1.publicKey.base64
+            }
+            let readBack = configured.peers.map(\.configuration).sorted(by: byKey)
+            let expected = [b, c].sorted(by: byKey)
+            #expect(readBack == expected)
 
             // wireguard-tools reads the same device through the same socket.
             let dump = try lab.check(["wg", "show", name, "dump"], in: namespace).stdout.split(separator: "\n")
