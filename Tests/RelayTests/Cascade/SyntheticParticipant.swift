@@ -69,6 +69,16 @@ final class SyntheticParticipant {
         sent += 1
     }
 
+    /// Sends an RTCP NACK (RFC 4585) for `lost` of the announced stream `ssrc`.
+    func sendNACK(mediaSSRC: UInt32, lost: [UInt16]) throws {
+        guard let target = bridgeAddress else { return }
+        let length = try RTCPGenericNACK.write(senderSSRC: ssrcs[0], mediaSSRC: mediaSSRC, lost: lost, to: buffer)
+        let protected = try outbound.protectRTCP(buffer, length: length)
+        sendBatch.nextSlot().baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: protected)
+        sendBatch.commit(length: protected, to: target, family: socket.family)
+        _ = socket.send(sendBatch)
+    }
+
     /// Reads and unprotects everything waiting; RTCP is ignored.
     func drain() {
         while true {
