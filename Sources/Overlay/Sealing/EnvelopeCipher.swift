@@ -4,15 +4,16 @@ import CSodium
 /// negotiated per link session (`Suite`), with a counter nonce and associated
 /// data = the 16-octet `SealHeader`.
 ///
-/// Why two suites: on a CPU with AES-NI and PCLMULQDQ — every bridge-class
-/// x86 server and this development VM — libsodium's AES-256-GCM seals and
-/// opens a 1,100-octet datagram several times faster than ChaCha20-Poly1305
-/// (see `meridian bench seal` and Sources/Overlay/README.md), and the AEAD is
-/// most of a cascade hop's cost. Without those instructions libsodium has no
-/// AES-GCM at all (a software AES would be slower and not constant-time), so
-/// ChaCha20-Poly1305 stays: it is fast and constant-time in plain software,
-/// every bridge offers it, and a link falls back to it whenever either end
-/// lacks the hardware. Both are 256-bit-key AEADs with a 96-bit nonce and a
+/// Why two suites: on an x86 CPU with AES-NI and PCLMULQDQ (any x86 server
+/// of the last decade, and the development VM) libsodium's AES-256-GCM seals
+/// and opens a 1,100-octet datagram 1.4–1.7× faster than its
+/// ChaCha20-Poly1305 (`meridian bench seal`, figures in
+/// Sources/Overlay/README.md), and the AEAD is the largest part of a cascade
+/// hop's own cost. Without those instructions — or on ARM, with the system's
+/// libsodium 1.0.18 — libsodium has no AES-GCM at all (a software AES would
+/// be slower and not constant-time), so ChaCha20-Poly1305 stays: fast and
+/// constant-time in plain software, offered by every bridge, and used
+/// whenever either end of a link lacks the hardware. Both are 256-bit-key AEADs with a 96-bit nonce and a
 /// 128-bit tag, so the wire format, key derivation and buffer layout are the
 /// same; only the function called differs. The handshake picks the suite
 /// (`HandshakeHello`, `HandshakeHelloAck`), under the MACs, so it cannot be
