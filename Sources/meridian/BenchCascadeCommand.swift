@@ -1,6 +1,7 @@
 import ArgumentParser
 import Cascade
 import Foundation
+import Overlay
 import Relay
 import Topology
 
@@ -74,6 +75,7 @@ struct BenchCascadeCommand: ParsableCommand {
               + "\(figures.frameLength)-byte frame, \(figures.datagramLength)-byte sealed datagram, bursts of 32")
         print("method: CPU clock of fra-1's thread around receiveCascade (recvmmsg, open, route, cache, copy, seal, "
               + "sendmmsg) per copy; floors on the same sizes in the same run; \(rounds) × \(perRound) packets, median")
+        print("cipher suite: \(figures.suite) (negotiated by the bridges; the crypto floor uses the same)")
         print("")
         print(row("CPU µs per packet", "median", "rounds"))
         print(row("hop (kernel included)", format(figures.hop.median), series(figures.hop)))

@@ -194,12 +194,14 @@ final class SealedStreamAttacker: @unchecked Sendable {
         strangerIndex.replaceSubrange(4..<8, with: bigEndian(otherTag))
 
         let timestamp = SealRegistry.systemWallClock()
-        let stranger = HandshakeHello(keyId: 1, linkIndex: UInt32.random(in: 1...UInt32.max, using: &generator),
+        let stranger = HandshakeHello(keyId: 1, suites: EnvelopeCipher.Suite.available,
+                                      linkIndex: UInt32.random(in: 1...UInt32.max, using: &generator),
                                       bootId: generator.next(), timestamp: timestamp,
                                       staticKey: ownKey.publicKey.bytes, ephemeralKey: random(32))
         var impostor = stranger
         impostor.staticKey = impersonated.bytes
-        let ack = HandshakeHelloAck(keyId: 1, receiverLinkIndex: index, linkIndex: generator.next32(),
+        let ack = HandshakeHelloAck(keyId: 1, suite: .chacha20Poly1305, receiverLinkIndex: index,
+                                    linkIndex: generator.next32(),
                                     bootId: generator.next(), helloTimestamp: timestamp, ephemeralKey: random(32))
         let unknownType = [SealHeader.version, 0x7F] + random(Int.random(in: 0...200, using: &generator))
         return [

@@ -12,6 +12,17 @@ import Testing
         #expect(figures.sealRatio > 0 && figures.openRatio > 0)
     }
 
+    @Test(arguments: SealingFixture.suites)
+    func benchmarkMeasuresTheSuiteItIsAskedFor(suite: EnvelopeCipher.Suite) throws {
+        let figures = try SealBenchmark.run(.init(payloadSize: 1_100, batch: 8, rounds: 3, warmupRounds: 1, suite: suite))
+        #expect(figures.suite == suite)
+    }
+
+    @Test func benchmarkDefaultsToWhatTwoBridgesHereNegotiate() throws {
+        let figures = try SealBenchmark.run(.init(payloadSize: 1_100, batch: 8, rounds: 3, warmupRounds: 1))
+        #expect(figures.suite == (EnvelopeCipher.Suite.aes256GCM.isAvailable ? .aes256GCM : .chacha20Poly1305))
+    }
+
     @Test func benchmarkRefusesNonsenseConfiguration() {
         #expect(throws: SealBenchmark.Failure.self) {
             try SealBenchmark.run(.init(payloadSize: 1_100, batch: 0, rounds: 5))

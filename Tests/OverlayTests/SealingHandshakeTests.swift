@@ -82,7 +82,7 @@ import Testing
         #expect(pair.b.receive(hello.datagram).0 == .dropped(.unknownSender))
     }
 
-    @Test(arguments: [2, 4, 8, 16, 24, 56, 87, 88, 103])
+    @Test(arguments: [2, 3, 4, 8, 16, 24, 56, 87, 88, 103])
     func tamperedHelloIsDroppedBeforeAnyState(offset: Int) throws {
         let pair = try BridgePair()
         var hello = try #require(pair.a.registry.connect(to: pair.a.handle("nyc-1"), now: SealingFixture.start)).datagram

@@ -8,9 +8,11 @@ import Testing
     /// CAllocationCounter) for 1,000 seals and 1,000 opens of 1,100-octet payloads.
     static let allocationBudget = 0
 
-    @Test func sealAndOpenOf1000DatagramsDoNotAllocate() throws {
-        let pair = try BridgePair()
+    @Test(arguments: SealingFixture.suites)
+    func sealAndOpenOf1000DatagramsDoNotAllocate(suite: EnvelopeCipher.Suite) throws {
+        let pair = try BridgePair(suite: suite)
         pair.handshake(from: pair.a)
+        #expect(pair.a.registry.status(pair.a.handle("nyc-1"))?.suite == suite)
         let sender = pair.a.registry, receiver = pair.b.registry
         let peer = pair.a.handle("nyc-1")
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2_048, alignment: 16)
@@ -53,8 +55,9 @@ import Testing
         #expect(sink.count == 10)
     }
 
-    @Test func droppedDatagramsDoNotAllocate() throws {
-        let pair = try BridgePair()
+    @Test(arguments: SealingFixture.suites)
+    func droppedDatagramsDoNotAllocate(suite: EnvelopeCipher.Suite) throws {
+        let pair = try BridgePair(suite: suite)
         pair.handshake(from: pair.a)
         let receiver = pair.b.registry
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1_132, alignment: 16)

@@ -3,17 +3,18 @@ import Testing
 
 /// Every reason a datagram is dropped, each counted once, none changing state.
 @Suite struct SealingRejectionTests {
-    private func established() throws -> BridgePair {
-        let pair = try BridgePair()
+    private func established(_ suite: EnvelopeCipher.Suite? = nil) throws -> BridgePair {
+        let pair = try suite.map(BridgePair.init(suite:)) ?? BridgePair()
         pair.handshake(from: pair.a)
         return pair
     }
 
     /// Seals one datagram a → b, applies `tamper`, and expects `reason`; then
     /// checks that the untampered datagram still opens (nothing moved).
-    private func expectDrop(_ reason: SealDropReason, sourceLocation: SourceLocation = #_sourceLocation,
+    private func expectDrop(_ reason: SealDropReason, suite: EnvelopeCipher.Suite? = nil,
+                            sourceLocation: SourceLocation = #_sourceLocation,
                             _ tamper: (inout [UInt8]) -> Void) throws {
-        let pair = try established()
+        let pair = try established(suite)
         let original = try pair.a.seal(Array("payload".utf8), to: "nyc-1")
         var tampered = original
         tamper(&tampered)
@@ -27,13 +28,15 @@ import Testing
         try expectDrop(.unknownSender) { $0[5] ^= 0x55 }
     }
 
-    @Test func tamperedHeaderCounterFailsTag() throws {
-        try expectDrop(.authenticationFailed) { $0[14] ^= 0x01 }   // counter + 256: unseen, so only the tag can tell
+    @Test(arguments: SealingFixture.suites)
+    func tamperedHeaderCounterFailsTag(suite: EnvelopeCipher.Suite) throws {
+        try expectDrop(.authenticationFailed, suite: suite) { $0[14] ^= 0x01 }   // counter + 256: unseen, so only the tag can tell
     }
 
-    @Test func tamperedHeaderTypeFailsTag() throws {
+    @Test(arguments: SealingFixture.suites)
+    func tamperedHeaderTypeFailsTag(suite: EnvelopeCipher.Suite) throws {
         // data → confirm: still a sealed type, so only the tag can tell.
-        try expectDrop(.authenticationFailed) { $0[1] = SealMessageType.confirm.rawValue }
+        try expectDrop(.authenticationFailed, suite: suite) { $0[1] = SealMessageType.confirm.rawValue }
     }
 
     @Test func tamperedHeaderKeyIdIsUnknownKey() throws {
@@ -52,16 +55,19 @@ import Testing
         try expectDrop(.malformed) { $0[1] = 0x7F }
     }
 
-    @Test func tamperedCiphertext() throws {
-        try expectDrop(.authenticationFailed) { $0[16] ^= 0x80 }
+    @Test(arguments: SealingFixture.suites)
+    func tamperedCiphertext(suite: EnvelopeCipher.Suite) throws {
+        try expectDrop(.authenticationFailed, suite: suite) { $0[16] ^= 0x80 }
     }
 
-    @Test func tamperedTag() throws {
-        try expectDrop(.authenticationFailed) { $0[$0.count - 1] ^= 0x01 }
+    @Test(arguments: SealingFixture.suites)
+    func tamperedTag(suite: EnvelopeCipher.Suite) throws {
+        try expectDrop(.authenticationFailed, suite: suite) { $0[$0.count - 1] ^= 0x01 }
     }
 
-    @Test func tamperedLengthFailsTag() throws {
-        try expectDrop(.authenticationFailed) { $0.insert(0, at: 20) }
+    @Test(arguments: SealingFixture.suites)
+    func tamperedLengthFailsTag(suite: EnvelopeCipher.Suite) throws {
+        try expectDrop(.authenticationFailed, suite: suite) { $0.insert(0, at: 20) }
     }
 
     @Test func truncatedAtEveryLengthBelowTheMinimum() throws {
@@ -95,8 +101,9 @@ import Testing
         }
     }
 
-    @Test func replayedDatagram() throws {
-        let pair = try established()
+    @Test(arguments: SealingFixture.suites)
+    func replayedDatagram(suite: EnvelopeCipher.Suite) throws {
+        let pair = try established(suite)
         let sealed = try pair.a.seal([1, 2, 3], to: "nyc-1")
         #expect(pair.b.open(sealed) == .success([1, 2, 3]))
         #expect(pair.b.open(sealed) == .failure(.replayed))
@@ -104,8 +111,9 @@ import Testing
         #expect(pair.b.registry.counters[.replayed] == 2)
     }
 
-    @Test func tooOldForTheWindow() throws {
-        let pair = try established()
+    @Test(arguments: SealingFixture.suites)
+    func tooOldForTheWindow(suite: EnvelopeCipher.Suite) throws {
+        let pair = try established(suite)
         let first = try pair.a.seal([0], to: "nyc-1")
         var last: [UInt8] = []
         for _ in 0..<2_048 { last = try pair.a.seal([1], to: "nyc-1") }
@@ -123,8 +131,9 @@ import Testing
         #expect(pair.b.open(first) == .success([0]))
     }
 
-    @Test func forgedHighCounterDoesNotMoveTheWindow() throws {
-        let pair = try established()
+    @Test(arguments: SealingFixture.suites)
+    func forgedHighCounterDoesNotMoveTheWindow(suite: EnvelopeCipher.Suite) throws {
+        let pair = try established(suite)
         let genuine = try pair.a.seal([7], to: "nyc-1")
         var forged = genuine
         forged.replaceSubrange(8..<16, with: [0, 0, 0, 1, 0, 0, 0, 0])   // counter 2^32
@@ -147,7 +156,7 @@ import Testing
         let pair = try BridgePair()
         let secrets = try #require(StaticLinkSecrets(localId: "ams-1", local: pair.a.key,
                                                      peerId: "nyc-1", peer: pair.b.key.publicKey))
-        let hello = HandshakeHello(keyId: 1, linkIndex: 0x0001_0000, bootId: 1, timestamp: 1,
+        let hello = HandshakeHello(keyId: 1, suites: [.chacha20Poly1305], linkIndex: 0x0001_0000, bootId: 1, timestamp: 1,
                                    staticKey: pair.a.key.publicKey.bytes, ephemeralKey: [UInt8](repeating: 0, count: 32))
         let message = hello.encoded(macKey: secrets.sendMACKey)
         #expect(pair.b.receive(message).0 == .dropped(.weakEphemeralKey))

@@ -3,9 +3,11 @@ import Testing
 
 /// Seal → open for every payload size a cascade datagram can have.
 @Suite struct SealingRoundTripTests {
-    @Test func roundTripRandomSizes0To1500BothDirections() throws {
-        let pair = try BridgePair()
+    @Test(arguments: SealingFixture.suites)
+    func roundTripRandomSizes0To1500BothDirections(suite: EnvelopeCipher.Suite) throws {
+        let pair = try BridgePair(suite: suite)
         pair.handshake(from: pair.a)
+        #expect(pair.a.registry.status(pair.a.handle("nyc-1"))?.suite == suite)
         var generator = SystemRandomNumberGenerator()
         let sizes = [0, 1, 15, 16, 17, 1_100, 1_499, 1_500] + (0..<300).map { _ in Int.random(in: 0...1_500, using: &generator) }
         for (index, size) in sizes.enumerated() {
@@ -19,8 +21,9 @@ import Testing
         #expect(pair.a.registry.counters.dropped == 0 && pair.b.registry.counters.dropped == 0)
     }
 
-    @Test func inPlaceSealLeavesRoomOutsideTheDatagramUntouched() throws {
-        let pair = try BridgePair()
+    @Test(arguments: SealingFixture.suites)
+    func inPlaceSealLeavesRoomOutsideTheDatagramUntouched(suite: EnvelopeCipher.Suite) throws {
+        let pair = try BridgePair(suite: suite)
         pair.handshake(from: pair.a)
         var buffer = [UInt8](repeating: 0xAB, count: 1_200)
         let payload = (0..<1_100).map { UInt8(truncatingIfNeeded: $0) }

@@ -20,6 +20,16 @@ enum SealingFixture {
         bytes.map { String(format: "%02x", $0) }.joined()
     }
 
+    /// Every cipher suite this machine runs (both with AES-NI): the arguments
+    /// of tests that must hold under each.
+    static let suites = EnvelopeCipher.Suite.allCases.filter(\.isAvailable)
+
+    /// A policy under which two bridges negotiate `suite`: ChaCha20-Poly1305
+    /// alone, or AES-256-GCM offered next to it (preferred when both have it).
+    static func policy(_ suite: EnvelopeCipher.Suite) -> SealPolicy {
+        SealPolicy(ciphers: suite == .aes256GCM ? [.chacha20Poly1305, .aes256GCM] : [.chacha20Poly1305])
+    }
+
     static func bytes(hex: String) -> [UInt8] {
         let digits = Array(hex.filter { !$0.isWhitespace })
         return stride(from: 0, to: digits.count, by: 2).map { UInt8(String(digits[$0...$0 + 1]), radix: 16)! }
@@ -82,6 +92,11 @@ struct BridgePair {
     init(policy: SealPolicy = SealPolicy()) throws {
         a = try TestBridge("ams-1", seed: 1, peers: [("nyc-1", 2)], policy: policy)
         b = try TestBridge("nyc-1", seed: 2, peers: [("ams-1", 1)], policy: policy)
+    }
+
+    /// Two bridges that will negotiate `suite`.
+    init(suite: EnvelopeCipher.Suite) throws {
+        try self.init(policy: SealingFixture.policy(suite))
     }
 
     init(a: TestBridge, b: TestBridge) {

@@ -5,12 +5,17 @@
 /// a hello-ack is smaller than the hello it answers, so a spoofed hello cannot
 /// make a bridge amplify traffic. All integers are big-endian.
 ///
+/// The AEAD of the session (`EnvelopeCipher.Suite`) is negotiated here: the
+/// hello offers, the hello-ack chooses. Both octets are under the MACs (and in
+/// the transcript hash of the key derivation), so a man in the middle who
+/// rewrites them only breaks the handshake; it cannot downgrade it.
+///
 /// Hello, initiator → responder (104 octets):
 ///
 ///      0        1        2        3
 ///     +--------+--------+--------+--------+
-///   0 | ver=1  | type=3 | key id |   0    |   key id: the initiator's inbound key id
-///     +--------+--------+--------+--------+
+///   0 | ver=1  | type=3 | key id | suites |   key id: the initiator's inbound key id;
+///     +--------+--------+--------+--------+   suites: the AEADs it offers (below)
 ///   4 |  link index (initiator's for the  |   the responder writes it on every
 ///     |  responder)                       |   datagram it sends to the initiator
 ///     +-----------------------------------+
@@ -24,12 +29,21 @@
 ///     +-----------------------------------+
 ///  88 |  MAC (16) over octets 0..<88      |   BLAKE2b-128, initiator→responder key
 ///     +-----------------------------------+
+///
+/// *suites*, one bit per AEAD (`EnvelopeCipher.Suite.rawValue`): bit 0
+/// (0x01) ChaCha20-Poly1305, always set — a hello without it is malformed;
+/// bit 1 (0x02) AES-256-GCM, set when the initiator's CPU runs it. Other bits
+/// are ignored (a later version may offer more). The octet used to be reserved
+/// (must be 0): bridges from before the negotiation and these ones refuse each
+/// other's hellos as malformed, so a deployment upgrades all bridges together.
 struct HandshakeHello: Equatable {
     static let size = 104
     static let macSize = 16
     static let macOffset = 88
 
     var keyId: UInt8
+    /// The AEADs the initiator offers (always including ChaCha20-Poly1305).
+    var suites: Set<EnvelopeCipher.Suite>
     var linkIndex: UInt32
     var bootId: UInt64
     var timestamp: UInt64
@@ -40,7 +54,9 @@ struct HandshakeHello: Equatable {
     init(parsing bytes: UnsafeRawBufferPointer) throws(SealDropReason) {
         guard bytes.count >= HandshakeHello.size else { throw .truncated }
         guard bytes.count == HandshakeHello.size, bytes[0] == SealHeader.version,
-              bytes[1] == SealMessageType.hello.rawValue, bytes[3] == 0 else { throw .malformed }
+              bytes[1] == SealMessageType.hello.rawValue else { throw .malformed }
+        suites = EnvelopeCipher.Suite.offered(in: bytes[3])
+        guard suites.contains(.chacha20Poly1305) else { throw .malformed }
         keyId = bytes[2]
         linkIndex = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
         bootId = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
@@ -49,9 +65,10 @@ struct HandshakeHello: Equatable {
         ephemeralKey = Array(bytes[56..<88])
     }
 
-    init(keyId: UInt8, linkIndex: UInt32, bootId: UInt64, timestamp: UInt64,
-         staticKey: [UInt8], ephemeralKey: [UInt8]) {
+    init(keyId: UInt8, suites: Set<EnvelopeCipher.Suite>, linkIndex: UInt32, bootId: UInt64,
+         timestamp: UInt64, staticKey: [UInt8], ephemeralKey: [UInt8]) {
         self.keyId = keyId
+        self.suites = suites
         self.linkIndex = linkIndex
         self.bootId = bootId
         self.timestamp = timestamp
@@ -61,7 +78,8 @@ struct HandshakeHello: Equatable {
 
     /// The 104 octets, MAC'd with `macKey` (the sender→receiver handshake key).
     func encoded(macKey: SecretBytes) -> [UInt8] {
-        var out: [UInt8] = [SealHeader.version, SealMessageType.hello.rawValue, keyId, 0]
+        var out: [UInt8] = [SealHeader.version, SealMessageType.hello.rawValue, keyId,
+                            EnvelopeCipher.Suite.offerOctet(suites)]
         out.appendBigEndian(linkIndex)
         out.appendBigEndian(bootId)
         out.appendBigEndian(timestamp)
@@ -76,8 +94,8 @@ struct HandshakeHello: Equatable {
 ///
 ///      0        1        2        3
 ///     +--------+--------+--------+--------+
-///   0 | ver=1  | type=4 | key id |   0    |   key id: the responder's inbound key id
-///     +--------+--------+--------+--------+
+///   0 | ver=1  | type=4 | key id | suite  |   key id: the responder's inbound key id;
+///     +--------+--------+--------+--------+   suite: the AEAD chosen (below)
 ///   4 |  link index from the hello        |   the initiator finds its state by it,
 ///     +-----------------------------------+   as for any sealed datagram
 ///   8 |  link index (responder's for the  |
@@ -92,11 +110,18 @@ struct HandshakeHello: Equatable {
 ///  60 |  MAC (16) over hello ‖ octets 0..<60 |  BLAKE2b-128, responder→initiator key;
 ///     +-----------------------------------+    covering the whole hello binds the
 ///                                              answer to that one attempt
+///
+/// *suite*, one value (`EnvelopeCipher.Suite.rawValue`): 0x02 AES-256-GCM if
+/// the hello offered it and the responder runs it, else 0x01
+/// ChaCha20-Poly1305. Any other value, or a suite the hello did not offer, is
+/// malformed: the initiator drops the ack and no session is made.
 struct HandshakeHelloAck: Equatable {
     static let size = 76
     static let macOffset = 60
 
     var keyId: UInt8
+    /// The responder's choice among the hello's offer.
+    var suite: EnvelopeCipher.Suite
     var receiverLinkIndex: UInt32
     var linkIndex: UInt32
     var bootId: UInt64
@@ -106,8 +131,10 @@ struct HandshakeHelloAck: Equatable {
     init(parsing bytes: UnsafeRawBufferPointer) throws(SealDropReason) {
         guard bytes.count >= HandshakeHelloAck.size else { throw .truncated }
         guard bytes.count == HandshakeHelloAck.size, bytes[0] == SealHeader.version,
-              bytes[1] == SealMessageType.helloAck.rawValue, bytes[3] == 0 else { throw .malformed }
+              bytes[1] == SealMessageType.helloAck.rawValue,
+              let suite = EnvelopeCipher.Suite(rawValue: bytes[3]) else { throw .malformed }
         keyId = bytes[2]
+        self.suite = suite
         receiverLinkIndex = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
         linkIndex = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
         bootId = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 12, as: UInt64.self))
@@ -115,9 +142,10 @@ struct HandshakeHelloAck: Equatable {
         ephemeralKey = Array(bytes[28..<60])
     }
 
-    init(keyId: UInt8, receiverLinkIndex: UInt32, linkIndex: UInt32, bootId: UInt64,
-         helloTimestamp: UInt64, ephemeralKey: [UInt8]) {
+    init(keyId: UInt8, suite: EnvelopeCipher.Suite, receiverLinkIndex: UInt32, linkIndex: UInt32,
+         bootId: UInt64, helloTimestamp: UInt64, ephemeralKey: [UInt8]) {
         self.keyId = keyId
+        self.suite = suite
         self.receiverLinkIndex = receiverLinkIndex
         self.linkIndex = linkIndex
         self.bootId = bootId
@@ -127,7 +155,7 @@ struct HandshakeHelloAck: Equatable {
 
     /// The 76 octets, MAC'd over `hello ‖ octets 0..<60` with `macKey`.
     func encoded(answering hello: [UInt8], macKey: SecretBytes) -> [UInt8] {
-        var out: [UInt8] = [SealHeader.version, SealMessageType.helloAck.rawValue, keyId, 0]
+        var out: [UInt8] = [SealHeader.version, SealMessageType.helloAck.rawValue, keyId, suite.rawValue]
         out.appendBigEndian(receiverLinkIndex)
         out.appendBigEndian(linkIndex)
         out.appendBigEndian(bootId)

@@ -22,6 +22,8 @@ final class PeerLink {
     struct PendingHello {
         let ephemeral: EphemeralKey
         let message: [UInt8]
+        /// The suites the hello offered: the ack must choose one of them.
+        let offered: Set<EnvelopeCipher.Suite>
         let keyId: UInt8
         let timestamp: UInt64
         let sentAt: ContinuousClock.Instant
@@ -121,7 +123,7 @@ final class PeerLink {
         if case .grace(let session, let until) = previous, now >= until {
             previous = .retired(keyId: session.inboundKeyId)
         }
-        if let session = current, now >= session.rejectAt || session.sendCounter >= policy.rejectAfterPackets {
+        if let session = current, now >= session.rejectAt || session.sendCounter >= session.rejectAfterPackets {
             previous = .retired(keyId: session.inboundKeyId)
             current = nil
         }

@@ -1,9 +1,10 @@
 import CSodium
 
 /// `meridian bench seal`: nanoseconds per `SealRegistry.seal` and `open` of one
-/// datagram, against the bare libsodium calls they wrap
-/// (`crypto_aead_chacha20poly1305_ietf_encrypt_detached` / `decrypt_detached`
-/// with the same key size, nonce, associated data and buffer layout), measured
+/// datagram under one cipher suite, against the bare libsodium calls they wrap
+/// (`crypto_aead_aes256gcm_*_detached` or
+/// `crypto_aead_chacha20poly1305_ietf_*_detached`, with the same key size,
+/// nonce, associated data and buffer layout), measured
 /// in the same process, on the same buffers, interleaved round by round so both
 /// see the same CPU frequency and cache state.
 ///
@@ -11,19 +12,25 @@ import CSodium
 /// header, nonce, AEAD, counter; and on open: header parse, link and key
 /// lookup, replay window check and commit. Each round seals a batch of
 /// datagrams, then opens them (so the opens are genuine fresh packets); the
-/// figure is the median over rounds of ns per packet.
+/// figure is the median over rounds of ns per packet. The suite is the one the
+/// two registries negotiate: by default what this CPU offers (AES-256-GCM
+/// with AES-NI), or the one `Configuration.suite` forces through their policy.
 public enum SealBenchmark {
     public struct Configuration: Sendable {
         public var payloadSize: Int
         public var batch: Int
         public var rounds: Int
         public var warmupRounds: Int
+        /// The suite to measure; `nil`: whatever two default bridges negotiate here.
+        public var suite: EnvelopeCipher.Suite?
 
-        public init(payloadSize: Int = 1_100, batch: Int = 256, rounds: Int = 400, warmupRounds: Int = 20) {
+        public init(payloadSize: Int = 1_100, batch: Int = 256, rounds: Int = 400, warmupRounds: Int = 20,
+                    suite: EnvelopeCipher.Suite? = nil) {
             self.payloadSize = payloadSize
             self.batch = batch
             self.rounds = rounds
             self.warmupRounds = warmupRounds
+            self.suite = suite
         }
     }
 
@@ -35,6 +42,8 @@ public enum SealBenchmark {
 
     public struct Figures: Sendable {
         public let configuration: Configuration
+        /// The suite the registries negotiated and the raw calls used.
+        public let suite: EnvelopeCipher.Suite
         public let seal: Figure
         public let open: Figure
         public let rawSeal: Figure
@@ -47,12 +56,14 @@ public enum SealBenchmark {
         case invalidConfiguration(String)
         case setup(String)
         case openFailed(String)
+        case unavailable(EnvelopeCipher.Suite)
 
         public var description: String {
             switch self {
             case .invalidConfiguration(let why): "invalid benchmark configuration: \(why)"
             case .setup(let why): "benchmark setup failed: \(why)"
             case .openFailed(let why): "a datagram sealed by the benchmark did not open: \(why)"
+            case .unavailable(let suite): "\(suite) is not available on this CPU (needs AES-NI and PCLMULQDQ)"
             }
         }
     }
@@ -62,7 +73,13 @@ public enum SealBenchmark {
               configuration.warmupRounds >= 0 else {
             throw .invalidConfiguration("sizes and counts must be positive")
         }
-        let (sender, receiver, peer) = try connectedPair()
+        if let suite = configuration.suite, !suite.isAvailable { throw .unavailable(suite) }
+        // Forcing ChaCha: offer only it. Forcing AES-GCM: offer both (it is preferred).
+        let ciphers: Set<EnvelopeCipher.Suite> = configuration.suite == .chacha20Poly1305
+            ? [.chacha20Poly1305] : EnvelopeCipher.Suite.available
+        let (sender, receiver, peer) = try connectedPair(ciphers: ciphers)
+        guard let suite = sender.status(peer)?.suite else { throw .setup("no session suite") }
+        if let wanted = configuration.suite, wanted != suite { throw .setup("negotiated \(suite), not \(wanted)") }
         let now = ContinuousClock.now
         let stride = (SealHeader.sealedSize(payloadLength: configuration.payloadSize) + 63) & ~63
         let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: stride * configuration.batch, alignment: 64)
@@ -100,13 +117,13 @@ public enum SealBenchmark {
                     let first = rawCounter
                     elapsed[2] = try time { () throws(Failure) in
                         for index in 0..<configuration.batch {
-                            rawSeal(slot(index), payloadLength: configuration.payloadSize,
+                            rawSeal(suite, slot(index), payloadLength: configuration.payloadSize,
                                     counter: first &+ UInt64(index), key: rawKey)
                         }
                     }
                     elapsed[3] = try time { () throws(Failure) in
                         for index in 0..<configuration.batch {
-                            guard rawOpen(slot(index), counter: first &+ UInt64(index), key: rawKey) else {
+                            guard rawOpen(suite, slot(index), counter: first &+ UInt64(index), key: rawKey) else {
                                 throw Failure.openFailed("raw crypto_aead reference")
                             }
                         }
@@ -121,20 +138,22 @@ public enum SealBenchmark {
             let sorted = values.sorted()
             return Figure(median: sorted[sorted.count / 2], best: sorted[0])
         }
-        return Figures(configuration: configuration, seal: figures[0], open: figures[1],
+        return Figures(configuration: configuration, suite: suite, seal: figures[0], open: figures[1],
                        rawSeal: figures[2], rawOpen: figures[3])
     }
 
     /// Two in-process registries with a completed handshake; returns the sender,
     /// the receiver, and the receiver's handle at the sender.
-    static func connectedPair() throws(Failure) -> (SealRegistry, SealRegistry, SealPeerHandle) {
+    static func connectedPair(ciphers: Set<EnvelopeCipher.Suite>) throws(Failure)
+        -> (SealRegistry, SealRegistry, SealPeerHandle) {
         let keyA = KeyPair.generate(), keyB = KeyPair.generate()
         let a: SealRegistry, b: SealRegistry
+        let policy = SealPolicy(ciphers: ciphers)
         do {
             a = try SealRegistry(localId: "bench-a", localKey: keyA,
-                                 peers: [SealPeerIdentity(id: "bench-b", publicKey: keyB.publicKey)])
+                                 peers: [SealPeerIdentity(id: "bench-b", publicKey: keyB.publicKey)], policy: policy)
             b = try SealRegistry(localId: "bench-b", localKey: keyB,
-                                 peers: [SealPeerIdentity(id: "bench-a", publicKey: keyA.publicKey)])
+                                 peers: [SealPeerIdentity(id: "bench-a", publicKey: keyA.publicKey)], policy: policy)
         } catch { throw .setup(error.description) }
         guard let peer = a.peer(id: "bench-b"), let hello = a.connect(to: peer, now: .now) else {
             throw .setup("no hello")
@@ -161,25 +180,40 @@ public enum SealBenchmark {
         return Double(seconds) * 1e9 + Double(attoseconds) / 1e9
     }
 
-    private static func rawSeal(_ buffer: UnsafeMutableRawBufferPointer, payloadLength: Int,
-                                counter: UInt64, key: SecretBytes) {
+    private static func rawSeal(_ suite: EnvelopeCipher.Suite, _ buffer: UnsafeMutableRawBufferPointer,
+                                payloadLength: Int, counter: UInt64, key: SecretBytes) {
         var nonce = rawNonce(counter)
         let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
         _ = withUnsafeBytes(of: &nonce) { nonceBytes in
-            crypto_aead_chacha20poly1305_ietf_encrypt_detached(
-                base + 16, base + 16 + payloadLength, nil, base + 16, UInt64(payloadLength),
-                base, 16, nil, nonceBytes.baseAddress!.assumingMemoryBound(to: UInt8.self), key.pointer)
+            let nonce = nonceBytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            switch suite {
+            case .aes256GCM:
+                return crypto_aead_aes256gcm_encrypt_detached(
+                    base + 16, base + 16 + payloadLength, nil, base + 16, UInt64(payloadLength),
+                    base, 16, nil, nonce, key.pointer)
+            case .chacha20Poly1305:
+                return crypto_aead_chacha20poly1305_ietf_encrypt_detached(
+                    base + 16, base + 16 + payloadLength, nil, base + 16, UInt64(payloadLength),
+                    base, 16, nil, nonce, key.pointer)
+            }
         }
     }
 
-    private static func rawOpen(_ buffer: UnsafeMutableRawBufferPointer, counter: UInt64, key: SecretBytes) -> Bool {
+    private static func rawOpen(_ suite: EnvelopeCipher.Suite, _ buffer: UnsafeMutableRawBufferPointer,
+                                counter: UInt64, key: SecretBytes) -> Bool {
         var nonce = rawNonce(counter)
         let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let length = buffer.count - 32
         return withUnsafeBytes(of: &nonce) { nonceBytes in
-            crypto_aead_chacha20poly1305_ietf_decrypt_detached(
-                base + 16, nil, base + 16, UInt64(length), base + 16 + length,
-                base, 16, nonceBytes.baseAddress!.assumingMemoryBound(to: UInt8.self), key.pointer)
+            let nonce = nonceBytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            switch suite {
+            case .aes256GCM:
+                return crypto_aead_aes256gcm_decrypt_detached(
+                    base + 16, nil, base + 16, UInt64(length), base + 16 + length, base, 16, nonce, key.pointer)
+            case .chacha20Poly1305:
+                return crypto_aead_chacha20poly1305_ietf_decrypt_detached(
+                    base + 16, nil, base + 16, UInt64(length), base + 16 + length, base, 16, nonce, key.pointer)
+            }
         } == 0
     }
 

@@ -10,8 +10,10 @@ public enum SealDropReason: Sendable, CaseIterable, CustomStringConvertible {
     /// Shorter than its message type needs (header + tag for sealed messages,
     /// the fixed size for handshake messages).
     case truncated
-    /// Unknown version or message type, a non-zero reserved octet, or a
-    /// handshake message of the wrong length.
+    /// Unknown version or message type, a non-zero reserved octet, a
+    /// handshake message of the wrong length, a hello that does not offer
+    /// ChaCha20-Poly1305, or a hello-ack choosing an unknown cipher suite or
+    /// one the hello did not offer.
     case malformed
     /// The link index (or, in a hello, the static key) names no peer of this bridge.
     case unknownSender

@@ -14,7 +14,7 @@
 ///  16 |              ciphertext (as long as the plaintext)            |
 ///     ~                                                               ~
 ///     +---------------------------------------------------------------+
-///  -16|                   Poly1305 tag (16 octets)                    |
+///  -16|        AEAD tag (16 octets: Poly1305 or GCM, per session)     |
 ///     +---------------------------------------------------------------+
 ///
 /// - *link index*: the number the receiver assigned to the sender in the

@@ -66,6 +66,8 @@ public struct SealLinkStatus: Sendable, Equatable {
     public var inboundKeyId: UInt8?
     /// The key id we write on datagrams to the peer under the current session.
     public var outboundKeyId: UInt8?
+    /// The AEAD the current session seals with (negotiated in its handshake).
+    public var suite: EnvelopeCipher.Suite?
     /// Datagrams sealed under the current session.
     public var packetsSent: UInt64
     /// When the current session was set up.

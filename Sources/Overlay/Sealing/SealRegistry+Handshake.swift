@@ -77,11 +77,12 @@ extension SealRegistry {
         let ephemeral = EphemeralKey()
         let keyId = link.allocateKeyId()
         lastTimestamp = max(wallClock(), lastTimestamp &+ 1)
-        let hello = HandshakeHello(keyId: keyId, linkIndex: link.localIndex, bootId: bootId,
-                                   timestamp: lastTimestamp, staticKey: localKey.publicKey.bytes,
+        let hello = HandshakeHello(keyId: keyId, suites: policy.ciphers, linkIndex: link.localIndex,
+                                   bootId: bootId, timestamp: lastTimestamp, staticKey: localKey.publicKey.bytes,
                                    ephemeralKey: ephemeral.publicKey)
         let message = hello.encoded(macKey: link.secrets.sendMACKey)
-        link.handshake = .awaitingAck(PeerLink.PendingHello(ephemeral: ephemeral, message: message, keyId: keyId,
+        link.handshake = .awaitingAck(PeerLink.PendingHello(ephemeral: ephemeral, message: message,
+                                                            offered: policy.ciphers, keyId: keyId,
                                                             timestamp: lastTimestamp, sentAt: now))
         counters.hellosSent &+= 1
         return SealOutbound(peer: link.handle, peerId: link.identity.id, datagram: message)
@@ -104,10 +105,14 @@ extension SealRegistry {
         if case .awaitingAck = link.handshake, StaticLinkSecrets.isClient(localId: localId, peerId: link.identity.id) {
             return drop(.unexpectedHandshake)
         }
+        // Never nil between conforming bridges: both offer ChaCha20-Poly1305.
+        guard let suite = EnvelopeCipher.Suite.choose(offered: hello.suites, supported: policy.ciphers) else {
+            return drop(.malformed)
+        }
         let ephemeral = EphemeralKey()
         let keyId = link.allocateKeyId()
-        let ack = HandshakeHelloAck(keyId: keyId, receiverLinkIndex: hello.linkIndex, linkIndex: link.localIndex,
-                                    bootId: bootId, helloTimestamp: hello.timestamp,
+        let ack = HandshakeHelloAck(keyId: keyId, suite: suite, receiverLinkIndex: hello.linkIndex,
+                                    linkIndex: link.localIndex, bootId: bootId, helloTimestamp: hello.timestamp,
                                     ephemeralKey: ephemeral.publicKey)
         let reply = ack.encoded(answering: message, macKey: link.secrets.sendMACKey)
         guard let keys = SessionKeyDerivation.derive(binding: link.secrets.binding, ephemeral: ephemeral,
@@ -117,8 +122,9 @@ extension SealRegistry {
         }
         link.handshake = .idle
         link.lastHelloTimestamp = hello.timestamp
-        link.next = LinkSession(role: .responder, inboundKeyId: keyId, outboundKeyId: hello.keyId,
-                                outboundLinkIndex: hello.linkIndex, sendKey: keys.responderToInitiator,
+        link.next = LinkSession(role: .responder, suite: suite, inboundKeyId: keyId,
+                                outboundKeyId: hello.keyId, outboundLinkIndex: hello.linkIndex,
+                                sendKey: keys.responderToInitiator,
                                 receiveKey: keys.initiatorToResponder, peerBootId: hello.bootId,
                                 now: now, policy: policy)
         return .handshake(link.handle, reply: reply)
@@ -131,6 +137,8 @@ extension SealRegistry {
         guard case .awaitingAck(let pending) = link.handshake, pending.timestamp == ack.helloTimestamp else {
             return drop(.unexpectedHandshake)
         }
+        // A choice the hello did not offer: a broken peer or a forgery, either way no session.
+        guard pending.offered.contains(ack.suite) else { return drop(.malformed) }
         let message = Array(datagram)
         guard HandshakeHelloAck.verify(message, answering: pending.message, macKey: link.secrets.receiveMACKey) else {
             return drop(.authenticationFailed)
@@ -140,8 +148,9 @@ extension SealRegistry {
                                                      hello: pending.message, helloAck: message) else {
             return drop(.weakEphemeralKey)
         }
-        let session = LinkSession(role: .initiator, inboundKeyId: pending.keyId, outboundKeyId: ack.keyId,
-                                  outboundLinkIndex: ack.linkIndex, sendKey: keys.initiatorToResponder,
+        let session = LinkSession(role: .initiator, suite: ack.suite, inboundKeyId: pending.keyId,
+                                  outboundKeyId: ack.keyId, outboundLinkIndex: ack.linkIndex,
+                                  sendKey: keys.initiatorToResponder,
                                   receiveKey: keys.responderToInitiator, peerBootId: ack.bootId,
                                   now: now, policy: policy)
         link.handshake = .idle

@@ -129,7 +129,8 @@ public final class SealRegistry {
         if case .grace = link.previous { inGrace = true }
         return SealLinkStatus(peerId: link.identity.id, state: state,
                               inboundKeyId: current?.inboundKeyId, outboundKeyId: current?.outboundKeyId,
-                              packetsSent: current?.sendCounter ?? 0, establishedAt: current?.establishedAt,
+                              suite: current?.suite, packetsSent: current?.sendCounter ?? 0,
+                              establishedAt: current?.establishedAt,
                               peerBootId: current?.peerBootId, previousInGrace: inGrace)
     }
 
@@ -142,7 +143,7 @@ public final class SealRegistry {
                      now: ContinuousClock.Instant) throws(SealError) -> Int {
         guard let link = link(peer.rawValue) else { throw .unknownPeer(peer) }
         guard let session = link.current else { throw .noSession(peer: link.identity.id) }
-        guard session.canSeal(now: now, policy: policy) else { throw .sessionExhausted(peer: link.identity.id) }
+        guard session.canSeal(now: now) else { throw .sessionExhausted(peer: link.identity.id) }
         let needed = SealHeader.sealedSize(payloadLength: payloadLength)
         guard payloadLength >= 0, buffer.count >= needed else {
             throw .bufferTooSmall(needed: needed, available: buffer.count)
@@ -203,7 +204,7 @@ public final class SealRegistry {
 
     /// A confirm (sealed, empty) under `session`; `nil` past the hard limits.
     func sealConfirm(_ session: LinkSession, now: ContinuousClock.Instant) -> [UInt8]? {
-        guard session.canSeal(now: now, policy: policy) else { return nil }
+        guard session.canSeal(now: now) else { return nil }
         var datagram = [UInt8](repeating: 0, count: SealHeader.sealedSize(payloadLength: 0))
         datagram.withUnsafeMutableBytes { session.seal(type: .confirm, payloadLength: 0, in: $0) }
         session.lastConfirmSentAt = now

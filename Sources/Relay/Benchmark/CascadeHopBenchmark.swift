@@ -11,7 +11,8 @@ import Overlay
 ///   with nothing between (`CascadeKernelFloor`).
 /// - crypto floor: `SealRegistry.open` + `seal` of a frame of the same size
 ///   in memory (`SealBenchmark`, batches of 32), and the bare libsodium AEAD
-///   calls under them.
+///   calls under them — under the cipher suite the bridges negotiated (on a
+///   CPU with AES-NI, AES-256-GCM).
 ///
 /// Rounds rotate which of the three goes first so all see the same machine;
 /// each figure is the median over rounds. The hop minus the kernel floor is
@@ -43,6 +44,9 @@ public enum CascadeHopBenchmark {
         /// The frame (stream header + RTP) and the sealed datagram on the wire.
         public var frameLength = 0
         public var datagramLength = 0
+        /// The AEAD fra-1's links negotiated (iad-1 → fra-1 and fra-1 → sin-1
+        /// agree, or the run fails); the crypto floor is measured under it.
+        public var suite = EnvelopeCipher.Suite.chacha20Poly1305
         public var hop = Series()
         public var kernelFloor = Series()
         /// `SealRegistry.open` + `seal` of one frame.
@@ -98,12 +102,17 @@ public enum CascadeHopBenchmark {
         var figures = Figures(configuration: configuration)
         figures.frameLength = harness.frameLength
         figures.datagramLength = harness.datagramLength
+        let suites = harness.hopSuites
+        guard let suite = suites.inbound, suites.outbound == suite else {
+            throw .setup("the hop's links negotiated different or no cipher suites: \(suites)")
+        }
+        figures.suite = suite
 
         let warmUpBursts = (configuration.warmUpPackets + CascadeHopHarness.burst - 1) / CascadeHopHarness.burst
         if warmUpBursts > 0 {
             _ = try measureHop(harness, bursts: warmUpBursts)
             _ = measureKernel(floor, bursts: warmUpBursts)
-            _ = try measureCrypto(frameLength: harness.frameLength, bursts: warmUpBursts)
+            _ = try measureCrypto(frameLength: harness.frameLength, suite: suite, bursts: warmUpBursts)
         }
         let start = harness.tally
         let dropsBefore = harness.drops
@@ -119,7 +128,8 @@ public enum CascadeHopBenchmark {
                     figures.kernelFloor.rounds.append(kernel)
                     progress(String(format: "round %d  kernel floor  %7.3f µs/packet", round + 1, kernel))
                 default:
-                    let (crypto, raw) = try measureCrypto(frameLength: harness.frameLength, bursts: bursts)
+                    let (crypto, raw) = try measureCrypto(frameLength: harness.frameLength, suite: suite,
+                                                          bursts: bursts)
                     figures.cryptoFloor.rounds.append(crypto)
                     figures.rawAEAD.rounds.append(raw)
                     progress(String(format: "round %d  crypto floor  %7.3f µs/packet (raw AEAD %.3f)", round + 1, crypto, raw))
@@ -166,9 +176,10 @@ public enum CascadeHopBenchmark {
     }
 
     /// µs per open + seal through `SealRegistry`, and per bare decrypt + encrypt.
-    private static func measureCrypto(frameLength: Int, bursts: Int) throws(Failure) -> (Double, Double) {
+    private static func measureCrypto(frameLength: Int, suite: EnvelopeCipher.Suite,
+                                      bursts: Int) throws(Failure) -> (Double, Double) {
         let configuration = SealBenchmark.Configuration(payloadSize: frameLength, batch: CascadeHopHarness.burst,
-                                                        rounds: bursts, warmupRounds: 2)
+                                                        rounds: bursts, warmupRounds: 2, suite: suite)
         let figures: SealBenchmark.Figures
         do { figures = try SealBenchmark.run(configuration) } catch { throw .setup("crypto floor: \(error)") }
         return ((figures.open.median + figures.seal.median) / 1_000,

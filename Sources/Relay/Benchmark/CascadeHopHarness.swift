@@ -169,6 +169,17 @@ final class CascadeHopHarness {
         while transit.receiveCascade(now: .now) > 0 {}
     }
 
+    /// The cipher suites the hop's two sealed links negotiated, as their
+    /// senders seal with them: iad-1 → fra-1 and fra-1 → sin-1 (both are
+    /// established once the harness is ready).
+    var hopSuites: (inbound: EnvelopeCipher.Suite?, outbound: EnvelopeCipher.Suite?) {
+        func suite(_ engine: MediaEngine, to peer: String) -> EnvelopeCipher.Suite? {
+            guard let plane = engine.cascade, let handle = plane.registry.peer(id: peer) else { return nil }
+            return plane.registry.status(handle)?.suite
+        }
+        return (suite(upstream, to: Self.transitId), suite(transit, to: Self.downstreamId))
+    }
+
     private var transitVideo: Producer? {
         transit.conferences[Self.conference]?.producersByAnnouncedSSRC[Self.videoSSRC]
     }

@@ -1,6 +1,7 @@
 import CAllocationCounter
 import Cascade
 import Foundation
+import Overlay
 import Testing
 import Topology
 @testable import Relay
@@ -26,6 +27,8 @@ struct CascadeBenchmarkTests {
         #expect(figures.forwarded == 640 && figures.receivedDownstream == 640 && figures.delivered == 640)
         #expect(figures.compared == 20)
         #expect(figures.datagramLength == figures.frameLength + 32)
+        // Default bridges negotiate the best suite both CPUs run; the crypto floor measures that one.
+        #expect(figures.suite == (EnvelopeCipher.Suite.aes256GCM.isAvailable ? .aes256GCM : .chacha20Poly1305))
     }
 
     /// CONVENTIONS: the hot path does not allocate. The transit bridge's
@@ -51,6 +54,9 @@ struct CascadeBenchmarkTests {
             harness.drainDownstream(runTimers: false)
         }
         #expect(forwarded == 1_024)
+        // The allocation-free path is the one bridges negotiate here (AES-256-GCM with AES-NI).
+        let negotiated: EnvelopeCipher.Suite = EnvelopeCipher.Suite.aes256GCM.isAvailable ? .aes256GCM : .chacha20Poly1305
+        #expect(harness.hopSuites.inbound == negotiated && harness.hopSuites.outbound == negotiated)
         #expect(allocations <= Self.allocationBudget, "\(allocations) allocations for \(forwarded) hops")
         #expect(harness.tally.mismatches == 0)
     }
