@@ -81,6 +81,8 @@ public struct BridgeStats: Codable, Sendable, Equatable {
     public var retransmissions: UInt64
     /// NACKed sequence numbers that were no longer in the cache.
     public var retransmissionMisses: UInt64
+    /// Keyframe requests sent (PLIs to senders, cascade requests upstream).
+    public var keyframeRequests: UInt64
     /// Cascade links to other bridges.
     public var links: [LinkStats]
     /// Per conference and link: what each tree edge carries.
@@ -89,7 +91,8 @@ public struct BridgeStats: Codable, Sendable, Equatable {
     public init(stress: Double = 0, endpoints: Int = 0, conferences: Int = 0, packetsIn: UInt64 = 0,
                 packetsOut: UInt64 = 0, bytesIn: UInt64 = 0, bytesOut: UInt64 = 0,
                 drops: [String: UInt64] = [:], retransmissions: UInt64 = 0, retransmissionMisses: UInt64 = 0,
-                links: [LinkStats] = [], cascade: [ConferenceLinkStats] = []) {
+                keyframeRequests: UInt64 = 0, links: [LinkStats] = [], cascade: [ConferenceLinkStats] = []) {
+        self.keyframeRequests = keyframeRequests
         self.links = links
         self.cascade = cascade
         self.stress = stress

@@ -57,7 +57,7 @@ struct MetricsScrapeTests {
             await bridges["fra-1"]!.report(BridgeStats(stress: 0.25, endpoints: 3, links: [LinkStats(peer: "iad-1", up: true, rttMs: 88)]),
                                            to: controller)
             embedded.withLock {
-                $0 = BridgeStats(packetsIn: 40, bytesIn: 4000, drops: ["unknown-kind": 2],
+                $0 = BridgeStats(packetsIn: 40, bytesIn: 4000, drops: ["unknown-kind": 2], keyframeRequests: 5,
                                  links: [LinkStats(peer: "iad-1", up: false, rttMs: nil, packetsOut: 7, bytesOut: 700)])
             }
             let join = #"{"name":"alice","region":"us"}"#
@@ -78,6 +78,7 @@ struct MetricsScrapeTests {
             #expect(metrics.value(#"meridian_bridge_packets_total{bridge="fra-1",direction="out",kind="cascade"}"#) == 7)
             #expect(metrics.value(#"meridian_bridge_link_bytes_total{bridge="fra-1",peer="iad-1",direction="out"}"#) == 700)
             #expect(metrics.value(#"meridian_bridge_link_up{bridge="fra-1",peer="iad-1"}"#) == 0)
+            #expect(metrics.value(#"meridian_bridge_keyframe_requests_total{bridge="fra-1"}"#) == 5)
             #expect(metrics.value(#"meridian_bridge_drops_total{bridge="fra-1",reason="unknown-kind"}"#) == 2)
         }
     }

@@ -64,6 +64,7 @@ extension MediaEngine {
                     packetsIn: counters.packetsIn, packetsOut: counters.packetsOut,
                     bytesIn: counters.bytesIn, bytesOut: counters.bytesOut, drops: counters.dropsByReason,
                     retransmissions: counters.retransmissions, retransmissionMisses: counters.retransmissionMisses,
+                    keyframeRequests: counters.keyframeRequestsSent,
                     links: cascade?.linkStats ?? [], cascade: conferenceLinkStats())
     }
 }

@@ -38,6 +38,8 @@ public struct BridgeMetrics: Sendable {
             "Packets resent from the retransmission cache in answer to NACKs.", labels: ["bridge"])
         public static let retransmissionMisses = MetricFamily("meridian_bridge_retransmission_misses_total", .counter,
             "NACKed packets no longer in the retransmission cache.", labels: ["bridge"])
+        public static let keyframeRequests = MetricFamily("meridian_bridge_keyframe_requests_total", .counter,
+            "Keyframe requests sent: PLIs to senders and cascade requests toward a stream's origin.", labels: ["bridge"])
         public static let stress = MetricFamily("meridian_bridge_stress", .gauge,
             "Share of the bridge's capacity in use, 0 to 1.", labels: ["bridge"])
         public static let endpoints = MetricFamily("meridian_bridge_endpoints", .gauge,
@@ -72,6 +74,7 @@ public struct BridgeMetrics: Sendable {
         }
         sheet.count(Family.retransmissions, [id], stats.retransmissions)
         sheet.count(Family.retransmissionMisses, [id], stats.retransmissionMisses)
+        sheet.count(Family.keyframeRequests, [id], stats.keyframeRequests)
         sheet.set(Family.stress, [id], to: stats.stress)
         sheet.set(Family.endpoints, [id], to: Double(stats.endpoints))
         sheet.set(Family.conferences, [id], to: Double(stats.conferences))
