@@ -27,11 +27,13 @@ REGIONS = {
 }
 
 
-def topology_text(bridges, strategy="tree", max_fanout=4):
-    """A loopback topology with the given (id, region) bridges on free ports."""
+def topology_text(bridges, strategy="tree", max_fanout=4, keys=None, name="e2e"):
+    """A loopback topology with the given (id, region) bridges on free ports;
+    `keys` (id → {"cascade-key": …}, from `meridian keygen`) adds each
+    bridge's cascade-key, for bridges run as separate processes."""
     lines = [
         "version: 1",
-        "name: e2e",
+        f"name: {name}",
         "regions:",
         *[f"  {name}: {{ lat: {lat}, lon: {lon} }}" for name, (lat, lon) in REGIONS.items()],
         "overlay:",
@@ -45,6 +47,8 @@ def topology_text(bridges, strategy="tree", max_fanout=4):
             f"    media: 127.0.0.1:{free_udp_port()}",
             f"    overlay: 127.0.0.1:{free_udp_port()}",
         ]
+        if keys:
+            lines.append(f"    cascade-key: \"{keys[bridge_id]['cascade-key']}\"")
     lines += ["signaling:", "  listen: 127.0.0.1:8080", "  default-region: eu-central",
               "cascade:", f"  strategy: {strategy}", f"  max-fanout: {max_fanout}", ""]
     return "\n".join(lines)

@@ -25,7 +25,7 @@ import tempfile
 import time
 import urllib.request
 
-from conftest import BINARY, REGIONS, ROOT, free_udp_port
+from conftest import BINARY, REGIONS, ROOT, topology_text
 
 
 def run_meridian(args, netns=None, check=True, timeout=60):
@@ -49,18 +49,7 @@ def regions_lines():
 def loopback_topology(bridges, keys, strategy="tree", max_fanout=4):
     """Loopback overlay: `bridges` are (id, region); every bridge gets free
     media and overlay ports on 127.0.0.1 and its cascade-key from `keys`."""
-    lines = ["version: 1", "name: e2e-cascade", *regions_lines(), "overlay:", "  mode: loopback", "bridges:"]
-    for bridge_id, region in bridges:
-        lines += [
-            f"  {bridge_id}:",
-            f"    region: {region}",
-            f"    media: 127.0.0.1:{free_udp_port()}",
-            f"    overlay: 127.0.0.1:{free_udp_port()}",
-            f"    cascade-key: \"{keys[bridge_id]['cascade-key']}\"",
-        ]
-    lines += ["signaling:", "  listen: 127.0.0.1:8080", "  default-region: eu-central",
-              "cascade:", f"  strategy: {strategy}", f"  max-fanout: {max_fanout}", ""]
-    return "\n".join(lines)
+    return topology_text(bridges, strategy, max_fanout, keys=keys, name="e2e-cascade")
 
 
 def wireguard_topology(bridges, keys, strategy="tree", max_fanout=4, network="10.77.0.0/16", wireguard_port=51820):
