@@ -42,8 +42,10 @@ public func fuzzCascade(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 /// Every link-message reader; whatever reads is written again and must read
 /// back to the same value and the same bytes.
 private func readBodies(_ body: UnsafeRawBufferPointer) {
-    if let ssrcs = try? LinkMessage.readInterest(body) {
-        rewrite(body) { LinkMessage.writeInterest(ssrcs, into: $0) }
+    if let chunk = try? LinkMessage.readInterest(body) {
+        rewrite(body) { LinkMessage.writeInterest(chunk, into: $0) }
+        var assembly = InterestAssembly()
+        _ = assembly.add(chunk)
     }
     if let ssrc = try? LinkMessage.readSSRC(body) {
         rewrite(body) { LinkMessage.writeSSRC(ssrc, into: $0) }

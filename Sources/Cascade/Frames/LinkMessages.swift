@@ -2,30 +2,48 @@
 /// integers are big-endian. Reading never traps: a short or inconsistent
 /// body is `CascadeFrameError.malformedBody`.
 ///
-///     interest:         count (2) | count × announced SSRC (4)
+///     interest:         total (2) | offset (2) | count (2) | count × announced SSRC (4)
 ///     keyframe request: announced SSRC (4)
 ///     nack:             announced SSRC (4) | count (2) | count × sequence number (2)
 ///     ping, pong:       token (8)   (a pong echoes the ping's token)
 ///     bye:              empty
 public enum LinkMessage {
-    /// At most this many SSRCs in one interest message (fits a 1,200-octet datagram).
+    /// At most this many SSRCs in one interest message (fits a 1,200-octet
+    /// datagram); a longer interest set travels in several chunks.
     public static let maximumInterest = 256
+    /// An interest set has at most this many SSRCs (the `total` field).
+    public static let maximumInterestTotal = Int(UInt16.max)
     public static let maximumNACK = 64
 
-    public static func writeInterest(_ ssrcs: [UInt32], into buffer: UnsafeMutableRawBufferPointer) -> Int? {
-        guard ssrcs.count <= maximumInterest, buffer.count >= 2 + 4 * ssrcs.count else { return nil }
-        buffer.storeBytes(of: UInt16(ssrcs.count).bigEndian, toByteOffset: 0, as: UInt16.self)
-        for (index, ssrc) in ssrcs.enumerated() {
-            buffer.storeBytes(of: ssrc.bigEndian, toByteOffset: 2 + 4 * index, as: UInt32.self)
+    /// The interest set as chunks of at most `maximumInterest` SSRCs, in
+    /// order; an empty set is one empty chunk (it still says "nothing").
+    public static func interestChunks(_ ssrcs: [UInt32]) -> [InterestChunk] {
+        let total = min(ssrcs.count, maximumInterestTotal)
+        guard total > 0 else { return [InterestChunk(total: 0, offset: 0, ssrcs: [])] }
+        return stride(from: 0, to: total, by: maximumInterest).map { offset in
+            InterestChunk(total: total, offset: offset, ssrcs: Array(ssrcs[offset..<min(offset + maximumInterest, total)]))
         }
-        return 2 + 4 * ssrcs.count
     }
 
-    public static func readInterest(_ body: UnsafeRawBufferPointer) throws(CascadeFrameError) -> [UInt32] {
-        guard body.count >= 2 else { throw .malformedBody(.interest) }
-        let count = Int(UInt16(body[0]) << 8 | UInt16(body[1]))
-        guard count <= maximumInterest, body.count == 2 + 4 * count else { throw .malformedBody(.interest) }
-        return (0..<count).map { readUInt32(body, at: 2 + 4 * $0) }
+    public static func writeInterest(_ chunk: InterestChunk, into buffer: UnsafeMutableRawBufferPointer) -> Int? {
+        let count = chunk.ssrcs.count
+        guard chunk.isConsistent, buffer.count >= 6 + 4 * count else { return nil }
+        buffer.storeBytes(of: UInt16(chunk.total).bigEndian, toByteOffset: 0, as: UInt16.self)
+        buffer.storeBytes(of: UInt16(chunk.offset).bigEndian, toByteOffset: 2, as: UInt16.self)
+        buffer.storeBytes(of: UInt16(count).bigEndian, toByteOffset: 4, as: UInt16.self)
+        for (index, ssrc) in chunk.ssrcs.enumerated() {
+            buffer.storeBytes(of: ssrc.bigEndian, toByteOffset: 6 + 4 * index, as: UInt32.self)
+        }
+        return 6 + 4 * count
+    }
+
+    public static func readInterest(_ body: UnsafeRawBufferPointer) throws(CascadeFrameError) -> InterestChunk {
+        guard body.count >= 6 else { throw .malformedBody(.interest) }
+        let total = Int(readUInt16(body, at: 0)), offset = Int(readUInt16(body, at: 2)), count = Int(readUInt16(body, at: 4))
+        guard count <= maximumInterest, body.count == 6 + 4 * count else { throw .malformedBody(.interest) }
+        let chunk = InterestChunk(total: total, offset: offset, ssrcs: (0..<count).map { readUInt32(body, at: 6 + 4 * $0) })
+        guard chunk.isConsistent else { throw .malformedBody(.interest) }
+        return chunk
     }
 
     public static func writeSSRC(_ ssrc: UInt32, into buffer: UnsafeMutableRawBufferPointer) -> Int? {
@@ -68,6 +86,10 @@ public enum LinkMessage {
     public static func readToken(_ body: UnsafeRawBufferPointer, kind: CascadeFrame.Kind) throws(CascadeFrameError) -> UInt64 {
         guard body.count == 8 else { throw .malformedBody(kind) }
         return UInt64(readUInt32(body, at: 0)) << 32 | UInt64(readUInt32(body, at: 4))
+    }
+
+    private static func readUInt16(_ body: UnsafeRawBufferPointer, at offset: Int) -> UInt16 {
+        UInt16(body[offset]) << 8 | UInt16(body[offset + 1])
     }
 
     private static func readUInt32(_ body: UnsafeRawBufferPointer, at offset: Int) -> UInt32 {

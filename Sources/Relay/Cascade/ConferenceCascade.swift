@@ -10,6 +10,8 @@ final class ConferenceCascade {
     var origins: [UInt32: String] = [:]
     /// What each neighbour asked this bridge to send it.
     var interestFrom: [String: Set<UInt32>] = [:]
+    /// Interest sets arriving in several chunks, by neighbour.
+    var interestAssembly: [String: InterestAssembly] = [:]
     /// What this bridge last asked each neighbour for.
     var interestSent: [String: Set<UInt32>] = [:]
     /// Load of this conference on each link, by neighbour.

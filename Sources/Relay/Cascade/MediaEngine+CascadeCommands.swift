@@ -131,14 +131,14 @@ extension MediaEngine {
             guard force || state.interestSent[neighbour] != wanted, let link = plane.link(to: neighbour, now: now) else {
                 continue
             }
-            let list = Array(wanted.sorted().prefix(LinkMessage.maximumInterest))
-            // Recorded only once sent: before the link's session exists nothing
-            // goes out, and the session's arrival sends it (`linkEstablished`).
-            if sendLinkMessage(.interest, conference: conference.id, to: link, now: now, body: {
-                LinkMessage.writeInterest(list, into: $0)
-            }) {
-                state.interestSent[neighbour] = wanted
+            // Recorded only once every chunk went out: before the link's session
+            // exists nothing does, and the session's arrival sends it (`linkEstablished`).
+            let sent = LinkMessage.interestChunks(wanted.sorted()).allSatisfy { chunk in
+                sendLinkMessage(.interest, conference: conference.id, to: link, now: now) {
+                    LinkMessage.writeInterest(chunk, into: $0)
+                }
             }
+            if sent { state.interestSent[neighbour] = wanted }
         }
     }
 

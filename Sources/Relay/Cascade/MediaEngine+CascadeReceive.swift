@@ -58,13 +58,13 @@ extension MediaEngine {
             case .media, .senderReport:
                 handleStreamFrame(header, frame, from: link, now: now)
             case .interest:
-                let ssrcs = try LinkMessage.readInterest(body)
+                let chunk = try LinkMessage.readInterest(body)
                 guard let conference = cascadedConference(header, bytes, on: link),
                       let state = conference.cascade, state.routes.neighbours.contains(link.peer) else {
                     return counters.drop(.cascadeUnknownStream)
                 }
-                let interest = Set(ssrcs)
-                guard state.interestFrom[link.peer] != interest else { return }
+                guard let interest = state.interestAssembly[link.peer, default: InterestAssembly()].add(chunk),
+                      state.interestFrom[link.peer] != interest else { return }
                 state.interestFrom[link.peer] = interest
                 rebuildLinkConsumers(conference, now: now)
                 sendInterest(conference, force: false, now: now)
