@@ -48,3 +48,39 @@ struct CascadeRepairTests {
         #expect(far.duplicates == 0)
     }
 }
+
+/// Interest larger than one datagram (more than 128 participants' streams
+/// behind one link) travels in chunks and is applied whole.
+@Suite("Cascade interest for large meetings", .serialized)
+struct CascadeLargeInterestTests {
+    @Test func aReceiverBehindALinkGetsTheStreamsOf140Senders() throws {
+        let cluster = try CascadeTestCluster(bridges: ["b1", "b2"])
+        let listener = try cluster.join("listener", on: "b1")
+        listener.bridgeAddress = cluster.engines["b1"]!.socket.localAddress
+        for index in 0..<140 {
+            let sender = try cluster.join(String(format: "s%03d", index), on: "b2")
+            sender.bridgeAddress = cluster.engines["b2"]!.socket.localAddress
+        }
+        // Only the listener receives: 140 senders each receiving 139 others
+        // would make b2's local fan-out the test instead of the interest.
+        try cluster.connect(links: [("b1", "b2")], receiving: { $0.name == "listener" })
+        let b2 = cluster.engines["b2"]!.conferences[CascadeTestCluster.conference]!
+        // 280 SSRCs wanted by b1: two interest chunks.
+        let settled = cluster.pump(until: {
+            b2.endpoints.values.filter { $0.origin == nil }.allSatisfy { endpoint in
+                endpoint.producers.allSatisfy { $0.linkConsumers.count == 1 }
+            }
+        })
+        #expect(settled, "b2 does not forward every stream to b1")
+        #expect(b2.cascade!.interestFrom["b1"]?.count == 280)
+        let senders = cluster.participants.values.filter { $0.name != "listener" }
+        for sender in senders {
+            sender.sendRound()
+            cluster.pumpOnce()
+        }
+        func complete() -> [SyntheticParticipant] { senders.filter { listener.receivedCount(from: $0) == [1, 1] } }
+        _ = cluster.pump(until: { complete().count == 140 })
+        let complete = complete()
+        #expect(complete.count == 140, "the listener got both streams of \(complete.count) of 140 senders")
+    }
+}

@@ -41,15 +41,17 @@ final class CascadeTestCluster {
         return participant
     }
 
-    /// Installs every participant on its bridge (receiving all the others)
-    /// and sends every bridge the cascade command for `links`.
-    func connect(links: [(String, String)]) throws {
+    /// Installs every participant on its bridge (receiving all the others,
+    /// unless `receiving` says who receives) and sends every bridge the
+    /// cascade command for `links`.
+    func connect(links: [(String, String)], receiving: ((SyntheticParticipant) -> Bool)? = nil) throws {
         let now = ContinuousClock.now
         for participant in participants.values.sorted(by: { $0.name < $1.name }) {
             let others = participants.values.filter { $0.name != participant.name }
+            let receives = receiving.map { $0(participant) } ?? true ? others.flatMap(\.announced) : []
             try engines[participant.bridge]!.installDirectEndpoint(
                 conference: Self.conference, id: participant.name, peer: participant.address, keys: participant.bridgeKeys,
-                sends: participant.sources, receives: others.flatMap(\.announced), now: now)
+                sends: participant.sources, receives: receives, now: now)
         }
         try sendCascade(links: links)
     }
