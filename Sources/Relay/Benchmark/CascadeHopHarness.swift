@@ -227,7 +227,7 @@ final class CascadeHopHarness {
             if plane.commitFrame(length: frameLength, to: link, now: .now) { tally.sent += 1 }
             sequence &+= 1
         }
-        plane.flush()
+        plane.outbox.flush()
         // Looked up here so that `forwardBurst` does nothing but the hop.
         transitConsumer = transitVideo?.linkConsumers.first { $0.link.peer == Self.downstreamId }
     }
@@ -299,7 +299,7 @@ final class CascadeHopHarness {
     /// session, kernel refusals): any would mean a broken path.
     var drops: UInt64 {
         [transit, downstream].reduce(0) { sum, engine in
-            sum + DropReason.allCases.reduce(0) { $0 + engine.counters.drops($1) } + (engine.cascade?.sendFailures ?? 0)
+            sum + DropReason.allCases.reduce(0) { $0 + engine.counters.drops($1) }
         }
     }
 }

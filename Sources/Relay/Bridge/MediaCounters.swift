@@ -69,8 +69,8 @@ struct MediaCounters {
     var keyframeRequestsSent: UInt64 = 0
     private var drops = [UInt64](repeating: 0, count: DropReason.allCases.count)
 
-    mutating func drop(_ reason: DropReason) {
-        drops[reason.rawValue] += 1
+    mutating func drop(_ reason: DropReason, count: Int = 1) {
+        drops[reason.rawValue] += UInt64(count)
     }
 
     func drops(_ reason: DropReason) -> UInt64 {

@@ -52,9 +52,9 @@ extension MediaEngine {
             for link in plane.links.values where link.inUse && link.liveness.nextDeadline < deadline {
                 deadline = link.liveness.nextDeadline
             }
-            if let due = plane.delays.nextDue, due < deadline { deadline = due }
+            if let due = plane.outbox.nextDue, due < deadline { deadline = due }
         }
-        if let due = mediaDelays.nextDue, due < deadline { deadline = due }
+        if let due = outbox.nextDue, due < deadline { deadline = due }
         return max(deadline, now)
     }
 

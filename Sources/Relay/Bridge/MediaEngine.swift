@@ -23,16 +23,16 @@ final class MediaEngine {
     var connectTimeout: Duration = .seconds(30)
 
     let receiveBatch = DatagramBatch(capacity: 32)
-    let sendBatch = DatagramBatch(capacity: 256)
+    let outbox: Outbox
     /// Scratch space for RTCP and retransmissions built on the media thread.
     let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: DatagramBatch.slotSize, alignment: 16)
 
     /// The overlay side, when this bridge cascades.
     var cascade: CascadePlane?
-    /// `--emulate-wan`: delays toward participants (by selected address).
+    /// `--emulate-wan`: delays toward participants, set per endpoint at allocate.
     var emulation: WANEmulation?
+    /// Under emulation: the delay of each selected address that has one.
     var delayedPeers: [PeerAddress: Duration] = [:]
-    let mediaDelays = DelayLine()
     var conferences: [String: Conference] = [:]
     var endpointsByUfrag: [String: Endpoint] = [:]
     var endpointsByAddress: [PeerAddress: Endpoint] = [:]
@@ -43,6 +43,7 @@ final class MediaEngine {
 
     init(socket: UDPSocket, certificate: DTLSCertificate, capacity: Int) throws(DTLSError) {
         self.socket = socket
+        self.outbox = Outbox(socket: socket)
         self.dtlsContext = try DTLSContext(certificate: certificate)
         self.capacity = capacity
     }
@@ -93,19 +94,11 @@ final class MediaEngine {
 
     /// Claims a send slot (flushing a full batch first).
     func sendSlot() -> UnsafeMutableRawBufferPointer {
-        if sendBatch.isFull { flush() }
-        return sendBatch.nextSlot()
+        outbox.slot()
     }
 
     func commitSend(length: Int, to peer: PeerAddress) {
-        if emulation != nil, let delay = delayedPeers[peer] {
-            let now = ContinuousClock.now
-            mediaDelays.hold(UnsafeRawBufferPointer(rebasing: sendBatch.nextSlot()[0..<length]), to: peer, until: now + delay)
-            counters.packetsOut += 1
-            counters.bytesOut += UInt64(length)
-            return
-        }
-        sendBatch.commit(length: length, to: peer, family: socket.family)
+        outbox.commit(length: length, to: peer, delay: emulation == nil ? nil : delayedPeers[peer])
         counters.packetsOut += 1
         counters.bytesOut += UInt64(length)
     }
@@ -130,15 +123,12 @@ final class MediaEngine {
 
     /// Sends what is queued on the media socket and on the overlay socket.
     func flush() {
-        if emulation != nil, !mediaDelays.isEmpty {
-            mediaDelays.release(now: .now, into: sendBatch, family: socket.family) {
-                for _ in 0..<socket.send(sendBatch) { counters.drop(.sendFailed) }
-            }
+        outbox.flush()
+        counters.drop(.sendFailed, count: outbox.takeRefused())
+        if let plane = cascade {
+            plane.outbox.flush()
+            counters.drop(.sendFailed, count: plane.outbox.takeRefused())
         }
-        cascade?.flush()
-        guard sendBatch.count > 0 else { return }
-        let dropped = socket.send(sendBatch)
-        for _ in 0..<dropped { counters.drop(.sendFailed) }
     }
 
     // MARK: Endpoint lifecycle
@@ -157,7 +147,9 @@ final class MediaEngine {
         }
         if let conference = conferences[endpoint.conference] {
             conference.remove(endpoint)
-            if conference.endpoints.isEmpty {
+            // A cascaded conference stays while the controller's command says
+            // so (its relayed endpoints come and go with the command).
+            if conference.endpoints.isEmpty, conference.cascade == nil {
                 conferences[endpoint.conference] = nil
                 refreshLinkUsage()
             } else if endpoint.origin == nil, conference.cascade != nil {

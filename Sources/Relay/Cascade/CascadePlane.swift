@@ -14,17 +14,15 @@ final class CascadePlane {
     let registry: SealRegistry
     let settings: CascadeSettings
     let receiveBatch = DatagramBatch(capacity: 32)
-    let sendBatch = DatagramBatch(capacity: 256)
+    let outbox: Outbox
     private(set) var peers: [String: CascadePeer] = [:]
     private(set) var links: [String: CascadeLink] = [:]
     /// By `SealPeerHandle.rawValue`, for the receive path.
     private var linksByHandle: [UInt32: CascadeLink] = [:]
     /// Link state changes for the controller, drained by `MediaBridge`.
     var linkEvents: [LinkEvent] = []
-    var sendFailures: UInt64 = 0
-    /// `--emulate-wan`: one-way delay toward each peer, and what waits.
+    /// `--emulate-wan`: one-way delay toward each peer.
     var linkDelays: [String: Duration] = [:]
-    let delays = DelayLine()
     /// The envelope's authentication tag after the frame.
     static let tagSize = SealHeader.sealedSize(payloadLength: 0) - SealHeader.size
 
@@ -32,6 +30,7 @@ final class CascadePlane {
         self.localId = localId
         self.settings = settings
         socket = try UDPSocket(bind: settings.overlay)
+        outbox = Outbox(socket: socket)
         registry = try SealRegistry(localId: localId, localKey: settings.key, peers: [])
     }
 
@@ -79,8 +78,7 @@ final class CascadePlane {
 
     /// The space a frame is written into: a send slot past the envelope header.
     func frameSlot() -> UnsafeMutableRawBufferPointer {
-        if sendBatch.isFull { flush() }
-        let slot = sendBatch.nextSlot()
+        let slot = outbox.slot()
         return UnsafeMutableRawBufferPointer(rebasing: slot[SealHeader.size..<(slot.count - CascadePlane.tagSize)])
     }
 
@@ -88,15 +86,11 @@ final class CascadePlane {
     /// the link has no session yet (the frame is not sent).
     @discardableResult
     func commitFrame(length: Int, to link: CascadeLink, now: ContinuousClock.Instant) -> Bool {
-        let slot = sendBatch.nextSlot()
-        guard let sealed = try? registry.seal(to: link.handle, payloadLength: length, in: slot, now: now) else {
+        // The same slot `frameSlot()` handed out: it is not full, so no flush moves it.
+        guard let sealed = try? registry.seal(to: link.handle, payloadLength: length, in: outbox.slot(), now: now) else {
             return false
         }
-        if let delay = linkDelays[link.peer] {
-            delays.hold(UnsafeRawBufferPointer(rebasing: slot[0..<sealed]), to: link.address, until: now + delay)
-        } else {
-            sendBatch.commit(length: sealed, to: link.address, family: socket.family)
-        }
+        outbox.commit(length: sealed, to: link.address, delay: linkDelays[link.peer])
         link.packetsOut &+= 1
         link.bytesOut &+= UInt64(sealed)
         return true
@@ -105,24 +99,9 @@ final class CascadePlane {
     /// Handshake messages, which come already sealed/MAC'd as bytes.
     func sendRaw(_ datagram: [UInt8], to link: CascadeLink) {
         guard datagram.count <= DatagramBatch.slotSize else { return }
-        if sendBatch.isFull { flush() }
-        let slot = sendBatch.nextSlot()
+        let slot = outbox.slot()
         datagram.withUnsafeBytes { slot.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: datagram.count) }
-        if let delay = linkDelays[link.peer] {
-            delays.hold(UnsafeRawBufferPointer(rebasing: slot[0..<datagram.count]), to: link.address, until: .now + delay)
-            return
-        }
-        sendBatch.commit(length: datagram.count, to: link.address, family: socket.family)
-    }
-
-    func flush() {
-        if !delays.isEmpty {
-            delays.release(now: .now, into: sendBatch, family: socket.family) {
-                sendFailures &+= UInt64(socket.send(sendBatch))
-            }
-        }
-        guard sendBatch.count > 0 else { return }
-        sendFailures &+= UInt64(socket.send(sendBatch))
+        outbox.commit(length: datagram.count, to: link.address, delay: linkDelays[link.peer])
     }
 
     /// Seal timers: retried hellos, renewals.

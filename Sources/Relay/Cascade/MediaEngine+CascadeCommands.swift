@@ -47,7 +47,9 @@ extension MediaEngine {
     private func clearCascade(_ conferenceID: String, now: ContinuousClock.Instant) -> String? {
         guard let conference = conferences[conferenceID] else { return nil }
         conference.cascade = nil
+        // Without cascade state, the last removal also drops an emptied conference.
         for endpoint in conference.endpoints.values where endpoint.origin != nil { remove(endpoint, event: nil) }
+        if conference.endpoints.isEmpty { conferences[conferenceID] = nil }
         for endpoint in conference.endpoints.values {
             for producer in endpoint.producers { producer.linkConsumers = [] }
         }
@@ -55,25 +57,18 @@ extension MediaEngine {
         return nil
     }
 
-    /// Relayed endpoints match `remote`: new ones appear with their two
-    /// streams; gone or changed ones are removed.
+    /// Relayed endpoints match `remote`: gone or changed ones are removed,
+    /// new ones appear with their two streams. (The conference has cascade
+    /// state, so `remove` keeps it even when it empties for a moment.)
     private func syncRelayedEndpoints(_ remote: [RemoteEndpoint], in conference: Conference, now: ContinuousClock.Instant) {
         let wanted = Dictionary(remote.map { ($0.endpoint, $0) }, uniquingKeysWith: { _, last in last })
-        // Add before removing: `remove` deletes a conference left without endpoints.
-        var stale: [Endpoint] = []
         for endpoint in conference.endpoints.values where endpoint.origin != nil {
-            guard let spec = wanted[endpoint.id], spec.bridge == endpoint.origin,
-                  endpoint.sends.map(\.announcedSSRC).sorted() == [spec.audioSSRC, spec.videoSSRC].sorted() else {
-                stale.append(endpoint)
-                continue
-            }
+            if let spec = wanted[endpoint.id], spec.bridge == endpoint.origin,
+               endpoint.sends.map(\.announcedSSRC) == [spec.audioSSRC, spec.videoSSRC] { continue }
+            remove(endpoint, event: nil)
         }
-        for spec in remote where conference.endpoints[spec.endpoint] == nil || stale.contains(where: { $0.id == spec.endpoint }) {
+        for spec in remote where conference.endpoints[spec.endpoint] == nil {
             guard let transport = try? DTLSTransport(context: dtlsContext, role: .server, remoteFingerprint: nil) else { continue }
-            if let old = conference.endpoints[spec.endpoint] {
-                remove(old, event: nil)
-                stale.removeAll { $0 === old }
-            }
             // Never started and never registered by ufrag: no ICE, DTLS or SRTP reach it.
             let endpoint = Endpoint(id: spec.endpoint, conference: conference.id,
                                     credentials: ICECredentials(ufrag: "relayed \(spec.endpoint)", password: ""),
@@ -83,8 +78,6 @@ extension MediaEngine {
                                    Source(kind: .video, ssrc: spec.videoSSRC, announcedSSRC: spec.videoSSRC)],
                                   of: endpoint)
         }
-        for endpoint in stale { remove(endpoint, event: nil) }
-        if conferences[conference.id] == nil, !conference.endpoints.isEmpty { conferences[conference.id] = conference }
     }
 
     /// Marks the links some conference routes through; only those are pinged.
@@ -147,12 +140,6 @@ extension MediaEngine {
         for conference in conferences.values where conference.cascade != nil {
             sendInterest(conference, force: true, now: now)
         }
-    }
-
-    /// Local receivers changed (an update or a leave): interest may change.
-    func cascadeReceiversChanged(_ conferenceID: String, now: ContinuousClock.Instant) {
-        guard let conference = conferences[conferenceID], conference.cascade != nil else { return }
-        sendInterest(conference, force: false, now: now)
     }
 
     func conferenceLinkStats() -> [ConferenceLinkStats] {

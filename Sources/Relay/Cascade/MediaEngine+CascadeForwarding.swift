@@ -4,36 +4,52 @@ import Cascade
 /// stream), translated sender reports, and the requests that travel toward
 /// a stream's origin (keyframes, NACKs).
 extension MediaEngine {
-    /// Copies `packet` (plain RTP, announced SSRC) into a frame for each link
-    /// consumer of `producer`. No allocation: the stream's header is built
-    /// once and each frame is written straight into a send slot.
+    /// Copies `packet` (plain RTP) into a frame for each link consumer of
+    /// `producer`, with the announced SSRC. No allocation: the stream's
+    /// header is built once and each frame is written straight into a send slot.
     func forwardToLinks(_ packet: UnsafeRawBufferPointer, producer: Producer, hops: UInt8,
                         flags: CascadeFrame.Flags, now: ContinuousClock.Instant) {
-        guard let plane = cascade, let header = streamHeader(producer), packet.count >= 12 else { return }
+        sendStreamFrames(.media, packet, of: producer, to: producer.linkConsumers, hops: hops, flags: flags, now: now)
+    }
+
+    /// A translated SR (at the start of `scratch`) to every link that carries the stream.
+    func forwardSenderReportToLinks(length: Int, producer: Producer, hops: UInt8, now: ContinuousClock.Instant) {
+        sendStreamFrames(.senderReport, UnsafeRawBufferPointer(rebasing: scratch[0..<length]), of: producer,
+                         to: producer.linkConsumers, hops: hops, flags: [], now: now)
+    }
+
+    /// One frame of `kind` around `body` per consumer, counted on the
+    /// conference's link counters and, for media, as a copy of the stream.
+    func sendStreamFrames(_ kind: CascadeFrame.Kind, _ body: UnsafeRawBufferPointer, of producer: Producer,
+                          to consumers: [LinkConsumer], hops: UInt8, flags: CascadeFrame.Flags,
+                          now: ContinuousClock.Instant) {
+        guard let plane = cascade, let header = streamHeader(producer), body.count >= 12 else { return }
         let announcedSSRC = producer.source.announcedSSRC.bigEndian
-        let linkConsumers = producer.linkConsumers
-        for index in linkConsumers.indices {
-            let consumer = linkConsumers[index]
+        let length = header.count + body.count
+        // By index: iterating an array allocates per element in a debug build.
+        for index in consumers.indices {
+            let consumer = consumers[index]
             let slot = plane.frameSlot()
-            let length = header.count + packet.count
             guard length <= slot.count else { continue }
             header.withUnsafeBytes { slot.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: header.count) }
+            slot[1] = kind.rawValue
             slot[CascadeFrame.hopsOffset] = hops
             slot[CascadeFrame.flagsOffset] = flags.rawValue
-            (slot.baseAddress! + header.count).copyMemory(from: packet.baseAddress!, byteCount: packet.count)
-            // Between bridges a stream is known by its announced SSRC.
-            slot.storeBytes(of: announcedSSRC, toByteOffset: header.count + 8, as: UInt32.self)
+            (slot.baseAddress! + header.count).copyMemory(from: body.baseAddress!, byteCount: body.count)
+            // Between bridges a stream is known by its announced SSRC (an SR already carries it).
+            if kind == .media { slot.storeBytes(of: announcedSSRC, toByteOffset: header.count + 8, as: UInt32.self) }
             guard plane.commitFrame(length: length, to: consumer.link, now: now) else {
                 counters.drop(.cascadeNoSession)
                 continue
             }
-            consumer.packets &+= 1
+            if kind == .media { consumer.packets &+= 1 }
             consumer.counters.packetsOut &+= 1
             consumer.counters.bytesOut &+= UInt64(length)
         }
     }
 
-    /// The media frame header of a stream: conference, origin, source endpoint.
+    /// The frame header of a stream (written as media; `sendStreamFrames`
+    /// patches the kind): conference, origin, source endpoint.
     func streamHeader(_ producer: Producer) -> [UInt8]? {
         if let header = producer.cascadeHeader { return header }
         guard let plane = cascade else { return nil }
@@ -42,20 +58,6 @@ extension MediaEngine {
                                                      conference: endpoint.conference,
                                                      origin: endpoint.origin ?? plane.localId, source: endpoint.id)
         return producer.cascadeHeader
-    }
-
-    /// A translated SR (at the start of `scratch`) to every link that carries the stream.
-    func forwardSenderReportToLinks(length: Int, producer: Producer, hops: UInt8, now: ContinuousClock.Instant) {
-        guard let plane = cascade, let header = streamHeader(producer) else { return }
-        for consumer in producer.linkConsumers {
-            let slot = plane.frameSlot()
-            guard header.count + length <= slot.count else { continue }
-            header.withUnsafeBytes { slot.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: header.count) }
-            slot[1] = CascadeFrame.Kind.senderReport.rawValue
-            slot[CascadeFrame.hopsOffset] = hops
-            (slot.baseAddress! + header.count).copyMemory(from: scratch.baseAddress!, byteCount: length)
-            plane.commitFrame(length: header.count + length, to: consumer.link, now: now)
-        }
     }
 
     /// The link a relayed stream arrives on (toward its origin).

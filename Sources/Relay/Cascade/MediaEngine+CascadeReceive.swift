@@ -163,7 +163,7 @@ extension MediaEngine {
     /// (flagged, so bridges that had them drop the copy), ask upstream for the rest.
     private func answerLinkNACK(_ producer: Producer, _ sequenceNumbers: [UInt16], to link: CascadeLink,
                                 now: ContinuousClock.Instant) {
-        guard let cache = producer.cache, let consumer = producer.linkConsumers.first(where: { $0 .link === link }) else {
+        guard let cache = producer.cache, let consumer = producer.linkConsumers.first(where: { $0.link === link }) else {
             return
         }
         var misses: [UInt16] = []
@@ -173,10 +173,7 @@ extension MediaEngine {
                 continue
             }
             counters.retransmissions += 1
-            let saved = producer.linkConsumers
-            producer.linkConsumers = [consumer]
-            forwardToLinks(cached, producer: producer, hops: 0, flags: .retransmission, now: now)
-            producer.linkConsumers = saved
+            sendStreamFrames(.media, cached, of: producer, to: [consumer], hops: 0, flags: .retransmission, now: now)
         }
         if !misses.isEmpty, producer.endpoint.origin != nil { sendNACKUpstream(producer, misses) }
     }
@@ -196,7 +193,7 @@ extension MediaEngine {
                 sendLinkMessage(.ping, conference: "", to: link, now: now) { LinkMessage.writeToken(token, into: $0) }
             }
         }
-        plane.flush()
+        flush()
     }
 
     /// A handshake with the link's peer completed: ping at once (the link
