@@ -123,10 +123,9 @@ func startBridge(_ entry: Bridge, cascadeKey: KeyPair? = nil, peers: [CascadePee
         throw ValidationError("bad media or overlay address for \(entry.id)")
     }
     let cascade = cascadeKey.map { CascadeSettings(overlay: overlay, key: $0) }
-    var configuration = MediaBridge.Configuration(id: entry.id, region: entry.region, media: media,
-                                                  capacity: entry.capacity, cascade: cascade, cascadePeers: peers)
-    configuration.emulation = emulation
-    let bridge = try MediaBridge(configuration: configuration)
+    let bridge = try MediaBridge(configuration: .init(id: entry.id, region: entry.region, media: media,
+                                                       capacity: entry.capacity, cascade: cascade, cascadePeers: peers,
+                                                       emulation: emulation))
     bridge.start()
     return bridge
 }

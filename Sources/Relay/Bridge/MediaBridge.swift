@@ -37,10 +37,10 @@ public final class MediaBridge: Sendable {
 
         public init(id: String, region: String, media: PeerAddress, advertised: [String]? = nil, capacity: Int = 500,
                     connectTimeout: Duration = .seconds(30), consentTimeout: Duration = .seconds(30),
-                    cascade: CascadeSettings? = nil, cascadePeers: [CascadePeer] = []) {
+                    cascade: CascadeSettings? = nil, cascadePeers: [CascadePeer] = [], emulation: WANEmulation? = nil) {
             self.cascade = cascade
             self.cascadePeers = cascadePeers
-            self.emulation = nil
+            self.emulation = emulation
             self.id = id
             self.region = region
             self.media = media
