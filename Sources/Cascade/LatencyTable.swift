@@ -39,7 +39,6 @@ public struct LatencyTable: Sendable, Equatable {
         self.index = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
     }
 
-    public func index(of bridge: String) -> Int? { index[bridge] }
 
     /// Direct RTT between two of the table's bridges.
     public func rtt(_ a: String, _ b: String) -> BridgeRTT? {

@@ -57,7 +57,7 @@ public enum LinkMessage {
         return readUInt32(body, at: 0)
     }
 
-    public static func writeNACK(ssrc: UInt32, sequenceNumbers: [UInt16],
+    public static func writeNACK(ssrc: UInt32, sequenceNumbers: some Collection<UInt16>,
                                  into buffer: UnsafeMutableRawBufferPointer) -> Int? {
         let length = 6 + 2 * sequenceNumbers.count
         guard sequenceNumbers.count <= maximumNACK, buffer.count >= length else { return nil }
@@ -71,9 +71,9 @@ public enum LinkMessage {
 
     public static func readNACK(_ body: UnsafeRawBufferPointer) throws(CascadeFrameError) -> (ssrc: UInt32, sequenceNumbers: [UInt16]) {
         guard body.count >= 6 else { throw .malformedBody(.nack) }
-        let count = Int(UInt16(body[4]) << 8 | UInt16(body[5]))
+        let count = Int(readUInt16(body, at: 4))
         guard count <= maximumNACK, body.count == 6 + 2 * count else { throw .malformedBody(.nack) }
-        let sequences = (0..<count).map { UInt16(body[6 + 2 * $0]) << 8 | UInt16(body[7 + 2 * $0]) }
+        let sequences = (0..<count).map { readUInt16(body, at: 6 + 2 * $0) }
         return (readUInt32(body, at: 0), sequences)
     }
 

@@ -26,14 +26,12 @@ public struct LinkLiveness: Sendable {
     private let epoch: ContinuousClock.Instant
     private var nextPing: ContinuousClock.Instant
     private var lastPong: ContinuousClock.Instant?
-    private let startedAt: ContinuousClock.Instant
 
     public init(interval: Duration = .milliseconds(100), missLimit: Int = 3, now: ContinuousClock.Instant) {
         self.interval = interval
         self.missLimit = missLimit
         epoch = now
         nextPing = now
-        startedAt = now
     }
 
     /// A token to send in a ping now, or nil when no ping is due.

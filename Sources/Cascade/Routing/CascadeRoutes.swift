@@ -14,8 +14,10 @@ public struct CascadeRoutes: Sendable, Equatable {
     public let local: String
     /// This bridge's links, by neighbour id, sorted.
     public let neighbours: [String]
-    /// origin → (bridge → next hop from that bridge toward the origin).
-    private let nextHops: [String: [String: String]]
+    /// Origin → the neighbour its streams arrive from (absent: this bridge, or unreachable).
+    private let parents: [String: String]
+    /// Origin → the neighbours this bridge passes its streams on to.
+    private let childrenByOrigin: [String: [String]]
 
     public init(local: String, links: [(String, String)]) {
         var adjacency: [String: Set<String>] = [:]
@@ -26,40 +28,51 @@ public struct CascadeRoutes: Sendable, Equatable {
         let sorted = adjacency.mapValues { $0.sorted() }
         self.local = local
         neighbours = sorted[local] ?? []
-        var hops: [String: [String: String]] = [:]
+        // Only this bridge's view is kept: its parent toward each origin and
+        // its children for each origin, so the packet path does one lookup.
+        var parents: [String: String] = [:]
+        var children: [String: [String]] = [:]
         for origin in sorted.keys {
-            var toward: [String: String] = [:]
-            var queue = [origin]
-            var visited: Set<String> = [origin]
-            var head = 0
-            while head < queue.count {
-                let bridge = queue[head]
-                head += 1
-                for next in sorted[bridge] ?? [] where visited.insert(next).inserted {
-                    toward[next] = bridge
-                    queue.append(next)
-                }
-            }
-            hops[origin] = toward
+            let toward = Self.nextHops(toward: origin, in: sorted)
+            parents[origin] = toward[local]
+            children[origin] = neighbours.filter { toward[$0] == local }
         }
-        nextHops = hops
+        self.parents = parents
+        childrenByOrigin = children
+    }
+
+    /// Every bridge's next hop toward `origin`: breadth-first from the
+    /// origin, neighbours in id order, so every bridge computes the same.
+    private static func nextHops(toward origin: String, in adjacency: [String: [String]]) -> [String: String] {
+        var toward: [String: String] = [:]
+        var queue = [origin]
+        var visited: Set<String> = [origin]
+        var head = 0
+        while head < queue.count {
+            let bridge = queue[head]
+            head += 1
+            for next in adjacency[bridge] ?? [] where visited.insert(next).inserted {
+                toward[next] = bridge
+                queue.append(next)
+            }
+        }
+        return toward
     }
 
     /// The neighbour a stream from `origin` arrives from; nil when `origin`
     /// is this bridge or cannot be reached.
     public func parent(towardOrigin origin: String) -> String? {
-        nextHops[origin]?[local]
+        parents[origin]
     }
 
     /// The neighbours this bridge passes a stream from `origin` on to:
     /// those whose path toward `origin` goes through this bridge.
     public func children(forOrigin origin: String) -> [String] {
-        guard let toward = nextHops[origin] else { return [] }
-        return neighbours.filter { toward[$0] == local }
+        childrenByOrigin[origin] ?? []
     }
 
     public func isChild(_ neighbour: String, forOrigin origin: String) -> Bool {
-        nextHops[origin]?[neighbour] == local
+        children(forOrigin: origin).contains(neighbour)
     }
 
     /// What this bridge asks `neighbour` to send it: every stream whose
@@ -70,7 +83,7 @@ public struct CascadeRoutes: Sendable, Equatable {
     public func interest(toward neighbour: String, localWants: Set<UInt32>, interestFrom: [String: Set<UInt32>],
                          origins: [UInt32: String]) -> Set<UInt32> {
         var wanted: Set<UInt32> = []
-        for (ssrc, origin) in origins where origin != local && parent(towardOrigin: origin) == neighbour {
+        for (ssrc, origin) in origins where origin != local && parents[origin] == neighbour {
             if localWants.contains(ssrc)
                 || children(forOrigin: origin).contains(where: { interestFrom[$0]?.contains(ssrc) == true }) {
                 wanted.insert(ssrc)

@@ -80,7 +80,7 @@ extension MediaEngine {
         let now = ContinuousClock.now
         guard let link = upstreamLink(producer, now: now) else { return }
         for chunk in stride(from: 0, to: sequenceNumbers.count, by: LinkMessage.maximumNACK) {
-            let part = Array(sequenceNumbers[chunk..<min(chunk + LinkMessage.maximumNACK, sequenceNumbers.count)])
+            let part = sequenceNumbers[chunk..<min(chunk + LinkMessage.maximumNACK, sequenceNumbers.count)]
             sendLinkMessage(.nack, conference: producer.endpoint.conference, to: link, now: now) {
                 LinkMessage.writeNACK(ssrc: producer.source.announcedSSRC, sequenceNumbers: part, into: $0)
             }

@@ -1,9 +1,6 @@
 import Cascade
 import Control
 import Overlay
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The receive side of the overlay socket: open the envelope (authenticate
 /// before anything else), read the frame, and act on it. Media from a link
@@ -91,7 +88,7 @@ extension MediaEngine {
     /// allocation); the remembered one counts only while still registered.
     private func cascadedConference(_ header: CascadeFrame, _ frame: UnsafeRawBufferPointer,
                                     on link: CascadeLink) -> Conference? {
-        if let known = link.lastConference, Self.name(header.conference, in: frame, is: known.id),
+        if let known = link.lastConference, CascadeFrame.name(header.conference, in: frame, equals: known.id),
            conferences[known.id] === known {
             return known.cascade == nil ? nil : known
         }
@@ -99,16 +96,6 @@ extension MediaEngine {
               conference.cascade != nil else { return nil }
         link.lastConference = conference
         return conference
-    }
-
-    /// `CascadeFrame.name(_:in:equals:)` with one `memcmp` (it walks the
-    /// String's UTF-8 view octet by octet: ~50 ns a packet in a release build).
-    private static func name(_ range: Range<Int>, in frame: UnsafeRawBufferPointer, is name: String) -> Bool {
-        guard range.count == name.utf8.count else { return false }
-        guard range.count > 0 else { return true }
-        return name.utf8.withContiguousStorageIfAvailable {
-            memcmp($0.baseAddress!, frame.baseAddress! + range.lowerBound, range.count) == 0
-        } ?? CascadeFrame.name(range, in: frame, equals: name)
     }
 
     /// A stream's RTP packet or sender report from a link. It must arrive on
