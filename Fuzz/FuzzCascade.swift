@@ -21,8 +21,14 @@ public func fuzzCascade(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let conference = CascadeFrame.name(header.conference, in: frame)
     let origin = CascadeFrame.name(header.origin, in: frame)
     let source = CascadeFrame.name(header.source, in: frame)
-    _ = CascadeFrame.name(header.conference, in: frame, equals: conference)
-    _ = CascadeFrame.name(header.origin, in: frame, equals: "fra-1")
+    // A name that decoded without replacement compares equal to its own octets.
+    if String(validating: Array(frame[header.conference]), as: UTF8.self) != nil,
+       !CascadeFrame.name(header.conference, in: frame, equals: conference) {
+        fatalError("a frame's conference name does not equal itself")
+    }
+    if CascadeFrame.name(header.origin, in: frame, equals: "fra-1") != (origin == "fra-1" && header.origin.count == 5) {
+        fatalError("name comparison disagrees with the decoded name")
+    }
     readBodies(UnsafeRawBufferPointer(rebasing: frame[header.body]))
 
     // Names that were valid UTF-8 survive a rewrite byte for byte.
@@ -44,8 +50,12 @@ public func fuzzCascade(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 private func readBodies(_ body: UnsafeRawBufferPointer) {
     if let chunk = try? LinkMessage.readInterest(body) {
         rewrite(body) { LinkMessage.writeInterest(chunk, into: $0) }
+        // A chunk that is a whole set assembles to exactly its SSRCs at once.
         var assembly = InterestAssembly()
-        _ = assembly.add(chunk)
+        let assembled = assembly.add(chunk)
+        if chunk.offset == 0, chunk.ssrcs.count == chunk.total, assembled != Set(chunk.ssrcs) {
+            fatalError("a one-chunk interest set did not assemble to its SSRCs")
+        }
     }
     if let ssrc = try? LinkMessage.readSSRC(body) {
         rewrite(body) { LinkMessage.writeSSRC(ssrc, into: $0) }
