@@ -10,7 +10,6 @@ final class CascadeTestCluster {
     let engines: [String: MediaEngine]
     let ids: [String]
     var participants: [String: SyntheticParticipant] = [:]
-    var running: Set<String>
     static let conference = "cascade-test"
 
     init(bridges ids: [String], pingInterval: Duration = .milliseconds(100)) throws {
@@ -30,13 +29,13 @@ final class CascadeTestCluster {
         for engine in engines.values { try engine.cascade!.setPeers(peers) }
         self.engines = engines
         self.ids = ids
-        running = Set(ids)
     }
 
     /// Adds a participant on `bridge` that sends audio and video.
     @discardableResult
     func join(_ name: String, on bridge: String) throws -> SyntheticParticipant {
-        let participant = try SyntheticParticipant(name: name, bridge: bridge, index: participants.count)
+        let participant = try SyntheticParticipant(name: name, bridge: bridge, index: participants.count,
+                                                   bridgeAddress: engines[bridge]!.socket.localAddress)
         participants[name] = participant
         return participant
     }
@@ -56,8 +55,8 @@ final class CascadeTestCluster {
         try sendCascade(links: links)
     }
 
-    func sendCascade(links: [(String, String)], bridges: [String]? = nil) throws {
-        for id in bridges ?? ids {
+    func sendCascade(links: [(String, String)]) throws {
+        for id in ids {
             let remote = participants.values.filter { $0.bridge != id }.sorted { $0.name < $1.name }.map {
                 RemoteEndpoint(endpoint: $0.name, bridge: $0.bridge, audioSSRC: $0.announced[0], videoSSRC: $0.announced[1])
             }
@@ -68,21 +67,35 @@ final class CascadeTestCluster {
         }
     }
 
-    /// Runs every running bridge and drains every participant for `duration`.
+    /// Runs every bridge and drains every participant for `duration`.
     func pump(for duration: Duration) {
         let end = ContinuousClock.now + duration
         repeat { pumpOnce() } while ContinuousClock.now < end
     }
 
-    func pumpOnce() {
+    /// One pass over every socket; returns how many datagrams it read.
+    @discardableResult
+    func pumpOnce() -> Int {
         let now = ContinuousClock.now
-        for id in ids where running.contains(id) {
+        var read = 0
+        for id in ids {
             let engine = engines[id]!
-            while engine.receiveAndForward(now: now) > 0 {}
-            while engine.receiveCascade(now: now) > 0 {}
+            while case let count = engine.receiveAndForward(now: now), count > 0 { read += count }
+            while case let count = engine.receiveCascade(now: now), count > 0 { read += count }
             engine.tick(now: now)
         }
-        for participant in participants.values { participant.drain() }
+        for participant in participants.values { read += participant.drain() }
+        return read
+    }
+
+    /// Pumps until three passes in a row read nothing: on loopback a sent
+    /// datagram is already in its receiver's buffer, so an empty pass means
+    /// everything sent so far has been handled, however slowly this thread
+    /// was scheduled (bounded by `limit`).
+    func pumpUntilQuiet(limit: Duration = .seconds(10)) {
+        let end = ContinuousClock.now + limit
+        var quiet = 0
+        while quiet < 3, ContinuousClock.now < end { quiet = pumpOnce() == 0 ? quiet + 1 : 0 }
     }
 
     /// Pumps until `condition` holds or `limit` passes; true if it held.
@@ -101,7 +114,7 @@ final class CascadeTestCluster {
             for participant in participants.values { participant.sendRound() }
             if round % pumpingEvery == 0 { pumpOnce() }
         }
-        pump(for: .milliseconds(200))
+        pumpUntilQuiet()
     }
 
     enum ClusterError: Error {

@@ -21,13 +21,12 @@ final class SyntheticParticipant {
     /// Announced SSRC → sequence numbers received (a repeat is a duplicate).
     private(set) var received: [UInt32: Set<UInt16>] = [:]
     private(set) var duplicates = 0
-    /// Announced SSRC → arrival times, for gap measurements.
-    private(set) var arrivals: [UInt32: [ContinuousClock.Instant]] = [:]
     private(set) var sent = 0
 
-    init(name: String, bridge: String, index: Int) throws {
+    init(name: String, bridge: String, index: Int, bridgeAddress: PeerAddress) throws {
         self.name = name
         self.bridge = bridge
+        self.bridgeAddress = bridgeAddress
         socket = try UDPSocket(bind: PeerAddress("127.0.0.1:0")!)
         var generator = SystemRandomNumberGenerator()
         let profile = SRTPProfile.aeadAES128GCM
@@ -43,7 +42,8 @@ final class SyntheticParticipant {
     deinit { buffer.deallocate() }
 
     var address: PeerAddress { socket.localAddress }
-    var bridgeAddress: PeerAddress?
+    /// The media address of its bridge.
+    let bridgeAddress: PeerAddress
 
     var sources: [Source] {
         [Source(kind: .audio, ssrc: ssrcs[0], announcedSSRC: announced[0]),
@@ -52,7 +52,7 @@ final class SyntheticParticipant {
 
     /// One audio (Opus PT 111) and one video (VP8 PT 96) packet.
     func sendRound() {
-        guard let target = bridgeAddress else { return }
+        let target = bridgeAddress
         for (ssrc, payloadType, size) in [(ssrcs[0], UInt8(111), 160), (ssrcs[1], UInt8(96), 1_000)] {
             _ = buffer.initializeMemory(as: UInt8.self, repeating: 0xAB)
             buffer[0] = 0x80
@@ -71,7 +71,7 @@ final class SyntheticParticipant {
 
     /// Sends an RTCP NACK (RFC 4585) for `lost` of the announced stream `ssrc`.
     func sendNACK(mediaSSRC: UInt32, lost: [UInt16]) throws {
-        guard let target = bridgeAddress else { return }
+        let target = bridgeAddress
         let length = try RTCPGenericNACK.write(senderSSRC: ssrcs[0], mediaSSRC: mediaSSRC, lost: lost, to: buffer)
         let protected = try outbound.protectRTCP(buffer, length: length)
         sendBatch.nextSlot().baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: protected)
@@ -80,10 +80,14 @@ final class SyntheticParticipant {
     }
 
     /// Reads and unprotects everything waiting; RTCP is ignored.
-    func drain() {
+    /// Returns how many datagrams it read.
+    @discardableResult
+    func drain() -> Int {
+        var total = 0
         while true {
             let count = socket.receive(into: batch)
-            guard count > 0 else { return }
+            guard count > 0 else { return total }
+            total += count
             for index in 0..<count {
                 let slot = batch.slot(index)
                 let length = batch.length(index)
@@ -92,7 +96,6 @@ final class SyntheticParticipant {
                 let ssrc = slot.load(fromByteOffset: 8, as: UInt32.self).bigEndian
                 let sequenceNumber = slot.load(fromByteOffset: 2, as: UInt16.self).bigEndian
                 if received[ssrc, default: []].insert(sequenceNumber).inserted == false { duplicates += 1 }
-                arrivals[ssrc, default: []].append(.now)
             }
         }
     }
