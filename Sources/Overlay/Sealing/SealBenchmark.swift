@@ -1,4 +1,9 @@
 import CSodium
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `meridian bench seal`: nanoseconds per `SealRegistry.seal` and `open` of one
 /// datagram under one cipher suite, against the bare libsodium calls they wrap
@@ -23,21 +28,32 @@ public enum SealBenchmark {
         public var warmupRounds: Int
         /// The suite to measure; `nil`: whatever two default bridges negotiate here.
         public var suite: EnvelopeCipher.Suite?
+        /// Wall time (`bench seal`), or this thread's CPU time — for figures
+        /// set against other CPU-time figures (`bench cascade`'s crypto floor).
+        public var clock: Clock
+
+        public enum Clock: Sendable {
+            case wall
+            case threadCPU
+        }
 
         public init(payloadSize: Int = 1_100, batch: Int = 256, rounds: Int = 400, warmupRounds: Int = 20,
-                    suite: EnvelopeCipher.Suite? = nil) {
+                    suite: EnvelopeCipher.Suite? = nil, clock: Clock = .wall) {
             self.payloadSize = payloadSize
             self.batch = batch
             self.rounds = rounds
             self.warmupRounds = warmupRounds
             self.suite = suite
+            self.clock = clock
         }
     }
 
-    /// Median and best ns per packet for one operation.
+    /// ns per packet for one operation: the median and best round, and the
+    /// mean over every packet (what a total-CPU-over-packets figure compares with).
     public struct Figure: Sendable {
         public let median: Double
         public let best: Double
+        public let mean: Double
     }
 
     public struct Figures: Sendable {
@@ -98,7 +114,7 @@ public enum SealBenchmark {
             let order = round.isMultiple(of: 2) ? [0, 1] : [1, 0]
             for group in order {
                 if group == 0 {
-                    elapsed[0] = try time { () throws(Failure) in
+                    elapsed[0] = try time(configuration.clock) { () throws(Failure) in
                         for index in 0..<configuration.batch {
                             do throws(SealError) {
                                 _ = try sender.seal(to: peer, payloadLength: configuration.payloadSize,
@@ -106,7 +122,7 @@ public enum SealBenchmark {
                             } catch { throw Failure.setup(error.description) }
                         }
                     }
-                    elapsed[1] = try time { () throws(Failure) in
+                    elapsed[1] = try time(configuration.clock) { () throws(Failure) in
                         for index in 0..<configuration.batch {
                             guard case .payload = receiver.open(slot(index), now: now) else {
                                 throw Failure.openFailed("\(receiver.counters)")
@@ -115,13 +131,13 @@ public enum SealBenchmark {
                     }
                 } else {
                     let first = rawCounter
-                    elapsed[2] = try time { () throws(Failure) in
+                    elapsed[2] = try time(configuration.clock) { () throws(Failure) in
                         for index in 0..<configuration.batch {
                             rawSeal(suite, slot(index), payloadLength: configuration.payloadSize,
                                     counter: first &+ UInt64(index), key: rawKey)
                         }
                     }
-                    elapsed[3] = try time { () throws(Failure) in
+                    elapsed[3] = try time(configuration.clock) { () throws(Failure) in
                         for index in 0..<configuration.batch {
                             guard rawOpen(suite, slot(index), counter: first &+ UInt64(index), key: rawKey) else {
                                 throw Failure.openFailed("raw crypto_aead reference")
@@ -136,7 +152,7 @@ public enum SealBenchmark {
         }
         let figures = samples.map { values -> Figure in
             let sorted = values.sorted()
-            return Figure(median: sorted[sorted.count / 2], best: sorted[0])
+            return Figure(median: sorted[sorted.count / 2], best: sorted[0], mean: values.reduce(0, +) / Double(values.count))
         }
         return Figures(configuration: configuration, suite: suite, seal: figures[0], open: figures[1],
                        rawSeal: figures[2], rawOpen: figures[3])
@@ -172,12 +188,25 @@ public enum SealBenchmark {
         return (a, b, peer)
     }
 
-    private static func time(_ body: () throws(Failure) -> Void) throws(Failure) -> Double {
-        let start = ContinuousClock.now
-        try body()
-        let elapsed = ContinuousClock.now - start
-        let (seconds, attoseconds) = elapsed.components
-        return Double(seconds) * 1e9 + Double(attoseconds) / 1e9
+    /// Nanoseconds `body` took on `clock`.
+    private static func time(_ clock: Configuration.Clock, _ body: () throws(Failure) -> Void) throws(Failure) -> Double {
+        switch clock {
+        case .wall:
+            let start = ContinuousClock.now
+            try body()
+            let (seconds, attoseconds) = (ContinuousClock.now - start).components
+            return Double(seconds) * 1e9 + Double(attoseconds) / 1e9
+        case .threadCPU:
+            let start = threadCPUNanoseconds()
+            try body()
+            return Double(threadCPUNanoseconds() - start)
+        }
+    }
+
+    private static func threadCPUNanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
     }
 
     private static func rawSeal(_ suite: EnvelopeCipher.Suite, _ buffer: UnsafeMutableRawBufferPointer,

@@ -66,6 +66,9 @@ final class CascadeHopHarness {
 
     private let viewer: UDPSocket
     private let viewerBatch = DatagramBatch(capacity: 32)
+    /// The receiver's keys: what reaches it is counted only if it decrypts.
+    private let viewerKeys: ForwardingLegs.Leg
+    private let viewerInbound: SRTPSession
     private let header: [UInt8]
     private let packet: UnsafeMutableRawBufferPointer
     private var sequence: UInt16 = 0
@@ -96,6 +99,8 @@ final class CascadeHopHarness {
             }
             for engine in engines { try engine.cascade!.setPeers(peers) }
             viewer = try UDPSocket(bind: loopback)
+            viewerKeys = try ForwardingLegs.randomLeg()
+            viewerInbound = try viewerKeys.peerSide.makeInboundSession()
         } catch {
             throw .setup("bridges: \(error)")
         }
@@ -137,7 +142,7 @@ final class CascadeHopHarness {
                                      audioSSRC: Self.audioSSRC, videoSSRC: Self.videoSSRC)]
         do {
             try downstream.installDirectEndpoint(conference: Self.conference, id: Self.viewerId, peer: viewer.localAddress,
-                                                 keys: Self.randomKeys(), sends: [], receives: [Self.videoSSRC], now: now)
+                                                 keys: viewerKeys.bridgeSide, sends: [], receives: [Self.videoSSRC], now: now)
         } catch {
             throw .setup("receiver on \(Self.downstreamId): \(error)")
         }
@@ -152,15 +157,6 @@ final class CascadeHopHarness {
                 throw .setup("links did not come up or \(Self.downstreamId)'s interest did not reach \(Self.transitId) in 10 s")
             }
             pumpAll()
-        }
-    }
-
-    private static func randomKeys() throws(CascadeHopBenchmark.Failure) -> SRTPKeyingMaterial {
-        var generator = SystemRandomNumberGenerator()
-        let profile = SRTPProfile.aeadAES128GCM
-        let exported = (0..<profile.keyingMaterialLength).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        do { return try SRTPKeyingMaterial(exported: exported, profile: profile, role: .server) } catch {
-            throw .setup("SRTP keys: \(error)")
         }
     }
 
@@ -266,7 +262,9 @@ final class CascadeHopHarness {
         while true {
             let count = viewer.receive(into: viewerBatch)
             guard count > 0 else { break }
-            tally.delivered += count
+            for index in 0..<count where isVideo(viewerBatch.slot(index), length: viewerBatch.length(index)) {
+                tally.delivered += 1
+            }
         }
         compareLast()
         let now = ContinuousClock.now
@@ -275,6 +273,14 @@ final class CascadeHopHarness {
             while upstream.receiveCascade(now: now) > 0 {}
             for engine in [upstream, transit, downstream] { engine.tick(now: now) }
         }
+    }
+
+    /// A datagram to the receiver that decrypts with its keys and is the
+    /// video stream (RTCP the bridge sends it, like a PLI answer, is not).
+    private func isVideo(_ slot: UnsafeMutableRawBufferPointer, length: Int) -> Bool {
+        guard length >= 12, slot[1] & 0x7F == 96,
+              let plain = try? viewerInbound.unprotect(rtp: slot, length: length), plain == packetSize else { return false }
+        return UInt32(bigEndian: slot.loadUnaligned(fromByteOffset: 8, as: UInt32.self)) == Self.videoSSRC
     }
 
     private func compareLast() {

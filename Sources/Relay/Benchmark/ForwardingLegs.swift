@@ -31,7 +31,8 @@ struct ForwardingLegs {
         self.subscribers = legs
     }
 
-    private static func randomLeg() throws(ForwardingBenchmarkError) -> Leg {
+    /// Fresh keys for one endpoint: the bridge's side and the participant's.
+    static func randomLeg() throws(ForwardingBenchmarkError) -> Leg {
         var generator = SystemRandomNumberGenerator()
         let exported = (0..<profile.keyingMaterialLength).map { _ in UInt8.random(in: 0...255, using: &generator) }
         do {

@@ -24,9 +24,10 @@ struct CascadeBenchmarkTests {
         }
         #expect(figures.ownWork.isFinite)
         #expect(figures.sent == 640)
+        // `delivered` counts only datagrams the receiver decrypted as the video stream;
+        // `run` itself throws if a sampled packet differed or any bridge dropped one.
         #expect(figures.forwarded == 640 && figures.receivedDownstream == 640 && figures.delivered == 640)
-        #expect(figures.compared == 20)
-        #expect(figures.datagramLength == figures.frameLength + 32)
+        #expect(figures.compared > 0)
         // Default bridges negotiate the best suite both CPUs run; the crypto floor measures that one.
         #expect(figures.suite == (EnvelopeCipher.Suite.aes256GCM.isAvailable ? .aes256GCM : .chacha20Poly1305))
     }
@@ -74,8 +75,9 @@ struct CascadeBenchmarkTests {
         #expect(compared.tree.plan.strategy == .tree && compared.mesh.plan.strategy == .mesh)
         let tree = compared.tree.longHaul, mesh = compared.mesh.longHaul
         #expect(tree.copiesPerOrigin.count == topology.regions.count)
-        #expect(tree.meanPerStream <= mesh.meanPerStream)
-        #expect(tree.maxPerStream <= mesh.maxPerStream)
+        // earth.yaml: 7.00 vs 7.78 copies per stream, at most 7 vs 8.
+        #expect(tree.meanPerStream < mesh.meanPerStream)
+        #expect(tree.maxPerStream < mesh.maxPerStream)
         #expect(tree.meanPerStream > 0)
         #expect(compared.tree.links == topology.regions.count - 1)
     }
