@@ -7,10 +7,19 @@ struct MediaBridgeTests {
         let bridge = try MediaBridge(configuration: .init(id: "b", region: "eu", media: PeerAddress("127.0.0.1:0")!,
                                                           connectTimeout: .milliseconds(300)))
         bridge.start()
-        var events = bridge.events.makeAsyncIterator()
+        // The first event, or nil after 30 s: a regression fails instead of hanging the suite.
+        let firstEvent = Task {
+            var events = bridge.events.makeAsyncIterator()
+            return await events.next()
+        }
+        let timeout = Task {
+            try await Task.sleep(for: .seconds(30))
+            firstEvent.cancel()
+        }
         let error = await bridge.execute(.allocate(.init(conference: "r", endpoint: "e1", iceUfrag: "ufrg", icePwd: "passwordpasswordpassword")))
         #expect(error == nil)
-        let event = await events.next()
+        let event = await firstEvent.value
+        timeout.cancel()
         #expect(event?.endpoint == "e1" && event?.kind == .expired)
         #expect(event?.detail?.contains("never connected") == true)
         await bridge.stop()
