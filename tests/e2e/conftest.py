@@ -7,6 +7,9 @@ import subprocess
 import tempfile
 import time
 
+import json
+import urllib.request
+
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -25,6 +28,12 @@ REGIONS = {
     "ap-southeast": (1.35, 103.82),
     "sa-east": (-23.55, -46.63),
 }
+
+
+def get_json(url):
+    """GET a JSON document from the controller (5 s timeout)."""
+    with urllib.request.urlopen(url, timeout=5) as r:
+        return json.load(r)
 
 
 def topology_text(bridges, strategy="tree", max_fanout=4, keys=None, name="e2e"):
@@ -108,15 +117,19 @@ def start_cluster(bridges, strategy="tree", max_fanout=4, extra_args=()):
 
     threading.Thread(target=drain, daemon=True).start()
     # Bridges dial the controller right after start; give them a moment.
-    import urllib.request, json
-    for _ in range(100):
+    states = {}
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url + "/v1/bridges") as r:
-                if all(b["state"] == "up" for b in json.load(r)):
-                    break
+            states = {b["id"]: b["state"] for b in get_json(url + "/v1/bridges")}
+            if states and all(state == "up" for state in states.values()):
+                break
         except OSError:
             pass  # the listener may still be starting (seen once as a connection reset)
         time.sleep(0.1)
+    else:
+        process.kill()
+        raise AssertionError(f"bridges not up after 30 s: {states}; log: {log_path}")
     cluster = Cluster(process, url, media, log_path)
     cluster.log = log
     return cluster

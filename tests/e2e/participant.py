@@ -3,7 +3,6 @@ client API, sends synthetic VP8 video and Opus audio, and counts the frames it
 decodes from each other participant."""
 
 import asyncio
-import fractions
 import json
 import re
 import time
@@ -174,3 +173,18 @@ async def wait_until(predicate, timeout, interval=0.1):
             return True
         await asyncio.sleep(interval)
     return predicate()
+
+
+def everyone_receives(people, video, audio):
+    """A predicate for wait_until: every participant decoded at least `video`
+    and `audio` frames from every other one."""
+    def check():
+        return all(p.video_frames[o.id] >= video and p.audio_frames[o.id] >= audio
+                   for p in people for o in people if o is not p)
+    return check
+
+
+def counts(people):
+    """Decoded frames per participant, its bridge, and per sender, for assertion messages."""
+    return {p.name: {"bridge": p.bridge, "video": dict(p.video_frames), "audio": dict(p.audio_frames)}
+            for p in people}

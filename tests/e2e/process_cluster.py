@@ -16,16 +16,14 @@ Every process writes to its own log file in one temporary directory;
     cluster.stop()
 """
 
-import json
 import os
 import re
 import signal
 import subprocess
 import tempfile
 import time
-import urllib.request
 
-from conftest import BINARY, REGIONS, ROOT, topology_text
+from conftest import BINARY, REGIONS, ROOT, get_json, topology_text
 
 
 def run_meridian(args, netns=None, check=True, timeout=60):
@@ -72,9 +70,6 @@ def wireguard_topology(bridges, keys, strategy="tree", max_fanout=4, network="10
     return "\n".join(lines)
 
 
-def get_json(url):
-    with urllib.request.urlopen(url, timeout=5) as r:
-        return json.load(r)
 
 
 class ProcessCluster:
@@ -86,7 +81,6 @@ class ProcessCluster:
             f.write(os.urandom(24).hex())
         self.processes = {}  # name -> Popen
         self.logs = {}  # name -> open log file
-        self.netns = {}  # bridge id -> namespace
         self.url = None
         self.ws = None
 
@@ -152,13 +146,11 @@ class ProcessCluster:
                 f.write(secret)
         return path
 
-    def start_bridge(self, bridge_id, netns=None, controller=None):
+    def start_bridge(self, bridge_id, netns=None):
         """Starts `meridian bridge` for `bridge_id` (its key file is the
         default ID.key next to the topology), inside `netns` if given."""
-        if netns:
-            self.netns[bridge_id] = netns
         command = [*netns_exec(netns), BINARY, "bridge", "--topology", self.topology, "--id", bridge_id,
-                   "--controller", controller or self.ws, "--secret-file", self.bridge_secret(bridge_id)]
+                   "--controller", self.ws, "--secret-file", self.bridge_secret(bridge_id)]
         return self._spawn(bridge_id, command)
 
     def bridges(self):

@@ -8,8 +8,7 @@ import socket
 import struct
 import urllib.request
 
-from participant import Participant, wait_until
-from test_call import counts, everyone_receives
+from participant import Participant, counts, everyone_receives, wait_until
 
 MAGIC = 0x2112A442
 

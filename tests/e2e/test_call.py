@@ -1,31 +1,14 @@
 """Three real aiortc participants in one room on one bridge (issue: one-bridge slice)."""
 
-import asyncio
-import json
-import urllib.request
 
-from participant import Participant, wait_until
+from conftest import get_json
+from participant import Participant, counts, everyone_receives, wait_until
 
 
-def bridges_info(url):
-    with urllib.request.urlopen(url + "/v1/bridges") as r:
-        return json.load(r)
 
 
-def everyone_receives(people, video, audio):
-    def check():
-        for p in people:
-            for other in people:
-                if other is p:
-                    continue
-                if p.video_frames[other.id] < video or p.audio_frames[other.id] < audio:
-                    return False
-        return True
-    return check
 
 
-def counts(people):
-    return {p.name: {"video": dict(p.video_frames), "audio": dict(p.audio_frames)} for p in people}
 
 
 async def test_three_participants_see_and_hear_each_other_then_one_leaves(cluster):
@@ -67,7 +50,7 @@ async def test_three_participants_see_and_hear_each_other_then_one_leaves(cluste
             return all(p.video_frames[q.id] >= before[p.name][0] + 30 and p.audio_frames[q.id] >= before[p.name][1] + 50
                        for p, q in ((alice, bob), (bob, alice)))
         assert await wait_until(still_flowing, timeout=20), counts((alice, bob))
-        room = json.load(urllib.request.urlopen(f"{cluster.url}/v1/rooms/standup"))
+        room = get_json(f"{cluster.url}/v1/rooms/standup")
         assert {m["name"] for m in room["participants"]} == {"alice", "bob"}
     finally:
         for p in people:

@@ -2,25 +2,16 @@
 regions land on three bridges of `meridian up` and see and hear each other
 through the cascade, under `tree` (three bridges: a chain) and `mesh`."""
 
-import json
-import urllib.request
-
 import pytest
 
-from conftest import start_cluster
-from participant import Participant, wait_until
+from conftest import get_json, start_cluster
+from participant import Participant, everyone_receives, wait_until
 
 BRIDGES = [("fra-1", "eu-central"), ("iad-1", "us-east"), ("sin-1", "ap-southeast")]
 
 
-def get(url):
-    with urllib.request.urlopen(url) as r:
-        return json.load(r)
 
 
-def everyone_receives(people, video, audio):
-    return lambda: all(p.video_frames[o.id] >= video and p.audio_frames[o.id] >= audio
-                       for p in people for o in people if o is not p)
 
 
 @pytest.mark.parametrize("strategy,links", [("tree", 2), ("mesh", 3)])
@@ -37,7 +28,7 @@ async def test_three_regions_three_bridges_one_meeting(strategy, links):
         frames = {p.name: {"video": dict(p.video_frames), "audio": dict(p.audio_frames)} for p in people}
         assert ok, f"frames decoded: {frames}\nlog: {cluster.log_path}\n{cluster.output()[-3000:]}"
 
-        room = get(f"{cluster.url}/v1/rooms/world")
+        room = get_json(f"{cluster.url}/v1/rooms/world")
         assert room["strategy"] == strategy
         edges = {frozenset((e["a"], e["b"])) for e in room["tree"]}
         assert len(edges) == links, room["tree"]
@@ -46,15 +37,15 @@ async def test_three_regions_three_bridges_one_meeting(strategy, links):
             assert sorted(degrees.values()) == [1, 1, 2], f"three bridges in a chain: {room['tree']}"
         # Every planned link is up and measured at both ends.
         def links_up():
-            bridges = {b["id"]: b for b in get(f"{cluster.url}/v1/bridges")}
+            bridges = {b["id"]: b for b in get_json(f"{cluster.url}/v1/bridges")}
             return all(any(l["peer"] == peer and l["up"] for l in bridges[me].get("links", []))
                        for e in edges for me, peer in (tuple(e), tuple(e)[::-1]))
-        assert await wait_until(links_up, timeout=10), get(f"{cluster.url}/v1/bridges")
+        assert await wait_until(links_up, timeout=10), get_json(f"{cluster.url}/v1/bridges")
         # Tree edges report media flowing in both directions.
         def edges_carry_media():
-            tree = get(f"{cluster.url}/v1/rooms/world")["tree"]
+            tree = get_json(f"{cluster.url}/v1/rooms/world")["tree"]
             return all(e["aToB"]["packetsPerSecond"] > 0 and e["bToA"]["packetsPerSecond"] > 0 for e in tree)
-        assert await wait_until(edges_carry_media, timeout=10), get(f"{cluster.url}/v1/rooms/world")["tree"]
+        assert await wait_until(edges_carry_media, timeout=10), get_json(f"{cluster.url}/v1/rooms/world")["tree"]
     finally:
         for p in people:
             await p.close()

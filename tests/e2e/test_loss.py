@@ -2,7 +2,6 @@
 its retransmission cache (RTX); we measure which lost video packets came back."""
 
 import json
-import time
 import urllib.request
 
 import aiortc.rtcrtpreceiver as receiver_module

@@ -5,18 +5,14 @@ peer, and a participant of its region lands on it and talks with the others.
 An invalid edit is logged with FILE:LINE:COLUMN and changes nothing."""
 
 import re
-import time
 
-from participant import Participant, wait_until
+from participant import Participant, everyone_receives, wait_until
 from process_cluster import ProcessCluster, loopback_topology
 
 FIRST = [("fra-1", "eu-central"), ("iad-1", "us-east")]
 ADDED = ("sin-1", "ap-southeast")
 
 
-def everyone_receives(people, video, audio):
-    return lambda: all(p.video_frames[o.id] >= video and p.audio_frames[o.id] >= audio
-                       for p in people for o in people if o is not p)
 
 
 async def test_adding_a_bridge_live_and_ignoring_an_invalid_edit():
