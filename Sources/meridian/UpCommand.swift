@@ -81,11 +81,23 @@ struct UpCommand: AsyncParsableCommand {
             group.addTask { await controller.watchBridges(every: .milliseconds(500)) }
             // Live edits reach the controller and the running bridges; a bridge
             // added to the file is not started by `up` (restart it for that).
-            group.addTask { [path = self.topology] in await controller.follow(topologyFile: path) }
-            for bridge in bridges {
-                group.addTask { [path = self.topology] in
-                    await bridge.follow(topologyFile: path, startedWith: topology, keys: publicKeys,
-                                        logger: makeLogger("meridian.bridge.\(bridge.configuration.id)"))
+            // One watcher for the whole process: each version goes to the
+            // controller and to every bridge; an invalid edit is reported once.
+            group.addTask { [path = self.topology, started] in
+                var current = topology
+                for await event in TopologyWatcher.events(path: path) {
+                    switch event {
+                    case .updated(let next):
+                        guard next != current else { continue }
+                        await controller.apply(topology: next)
+                        for bridge in started {
+                            await bridge.apply(topology: next, after: current, keys: publicKeys,
+                                               logger: makeLogger("meridian.bridge.\(bridge.configuration.id)"))
+                        }
+                        current = next
+                    case .rejected(let error, _):
+                        say("topology: the edit of \(path) is invalid; keeping the running version:\n\(error)")
+                    }
                 }
             }
             group.addTask {
