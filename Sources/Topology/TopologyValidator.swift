@@ -193,9 +193,13 @@ struct TopologyValidator {
             listeners.append((name, address))
         }
         // In loopback mode every bridge and the controller share one machine,
-        // so wildcards clash too; otherwise bridges live on their own hosts.
+        // so wildcards clash too. Otherwise bridges live on their own hosts:
+        // two wildcards (each on its own machine) never clash, only the very
+        // same specific address can.
         let oneMachine = topology.overlay.mode == .loopback
-        func clashes(_ a: SocketAddress, _ b: SocketAddress) -> Bool { oneMachine ? a.sharesPort(with: b) : a == b }
+        func clashes(_ a: SocketAddress, _ b: SocketAddress) -> Bool {
+            oneMachine ? a.sharesPort(with: b) : a == b && !a.host.isUnspecified
+        }
         var seen: [(id: String, address: SocketAddress)] = []
         for bridge in topology.bridges {
             guard let metrics = bridge.metrics else { continue }

@@ -158,10 +158,14 @@ struct SignalingSettingsTests {
         #expect(text.contains("metrics: 0.0.0.0:9101"))
         let topology = try Topology.parse(yaml: text, file: path)
         #expect(topology.bridges.filter { $0.metrics?.port == 9101 }.count == topology.bridges.count)
-        // The same text twice is still a clash.
+        // A second bridge on the same wildcard is on its own host too: no clash.
         let twice = text.replacingOccurrences(of: "metrics: 10.77.1.2:9101", with: "metrics: 0.0.0.0:9101")
-        let error = try #require(throws: TopologyError.self) { try Topology.parse(yaml: twice, file: path) }
-        #expect(error.description.contains("metrics address 0.0.0.0:9101 is also used by bridge 'fra-1'"))
+        #expect(try Topology.parse(yaml: twice, file: path).bridges.filter { $0.metrics?.host.isUnspecified == true }.count == 2)
+        // The very same specific address on two bridges is a clash.
+        let same = text.replacingOccurrences(of: "metrics: 10.77.1.2:9101", with: "metrics: 10.77.2.1:9101")
+        #expect(same.components(separatedBy: "metrics: 10.77.2.1:9101").count == 3, "two bridges now share 10.77.2.1:9101")
+        let error = try #require(throws: TopologyError.self) { try Topology.parse(yaml: same, file: path) }
+        #expect(error.description.contains("metrics address 10.77.2.1:9101 is also used by bridge"))
     }
 
     @Test func everyAuthMistakeIsReportedInOneRun() {

@@ -78,7 +78,7 @@ public final class SealRegistry {
 
     /// The peers of `keys.id` in `topology`; checks that the key file belongs to that bridge.
     public static func peers(in topology: Topology, for keys: BridgeKeyFile) throws(SealSetupError) -> [SealPeerIdentity] {
-        guard let local = topology.bridges.first(where: { $0.id == keys.id }) else { throw .notInTopology(keys.id) }
+        guard let local = topology.bridge(id: keys.id) else { throw .notInTopology(keys.id) }
         if let published = local.cascadeKey, published != keys.cascade.publicKey { throw .keyMismatch(keys.id) }
         var peers: [SealPeerIdentity] = []
         for bridge in topology.bridges where bridge.id != keys.id {
