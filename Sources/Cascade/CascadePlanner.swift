@@ -63,13 +63,12 @@ public struct CascadePlanner: Sendable {
             let first = others[0], second = n > 1 ? others[1] : others[0]
             return (table[host, first] + table[host, second], table[host, first], (first, second))
         }
-        let host = (0..<n).min {
-            let l = cost($0), r = cost($1)
-            return (l.worst, l.farthest, $0) < (r.worst, r.farthest, $1)
-        } ?? 0
+        // Each host's cost once (it sorts the others), then the cheapest.
+        let costs = (0..<n).map(cost)
+        let host = (0..<n).min { (costs[$0].worst, costs[$0].farthest, $0) < (costs[$1].worst, costs[$1].farthest, $1) } ?? 0
         let relocations = (0..<n).filter { $0 != host }
             .map { Relocation(bridge: table.ids[$0], rttToHostMs: table[host, $0]) }
-        let (_, _, (x, y)) = cost(host)
+        let (x, y) = costs.isEmpty ? (0, 0) : costs[host].pair
         let worst = n > 1
             ? WorstPath(from: table.ids[min(x, y)], to: table.ids[max(x, y)],
                         ms: table[host, x] + table[host, y], hops: x == host || y == host ? 1 : 2)

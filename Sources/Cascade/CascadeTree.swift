@@ -176,7 +176,8 @@ public struct CascadeTree: Sendable, Equatable {
         return result
     }
 
-    /// The most links between any two bridges: a frame's hop-count limit.
+    /// The most links between any two bridges of the plan (the Relay's
+    /// frame hop limit, `CascadeFrame.maximumHops`, is fixed above any plan's).
     public var maxHops: Int { hopCount.max() ?? 0 }
 
     /// The RTT of the link `a~b`, if the plan has that link.

@@ -85,14 +85,19 @@ final class TreeState {
 
     /// Removes `a–b`, keeping the other links of each end in their order.
     func unlink(_ a: Int, _ b: Int) {
-        for (x, y) in [(a, b), (b, a)] {
-            let row = x * slots
-            var k = 0
-            while k < degree[x], neighbours[row + k] != y { k += 1 }
-            guard k < degree[x] else { continue }
-            while k + 1 < degree[x] { neighbours[row + k] = neighbours[row + k + 1]; k += 1 }
-            degree[x] -= 1
-        }
+        // Two calls, not a loop over [(a, b), (b, a)]: that array would be
+        // allocated on every candidate move of the search.
+        remove(b, fromNeighboursOf: a)
+        remove(a, fromNeighboursOf: b)
+    }
+
+    private func remove(_ y: Int, fromNeighboursOf x: Int) {
+        let row = x * slots
+        var k = 0
+        while k < degree[x], neighbours[row + k] != y { k += 1 }
+        guard k < degree[x] else { return }
+        while k + 1 < degree[x] { neighbours[row + k] = neighbours[row + k + 1]; k += 1 }
+        degree[x] -= 1
     }
 
     /// Visits the part reachable from `root` without the link to `without`
