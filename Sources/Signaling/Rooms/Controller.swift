@@ -197,17 +197,6 @@ public actor Controller {
         log("leave \(roomID)/\(id) \(participant.name)")
     }
 
-    /// A bridge says an endpoint is gone (consent expired, DTLS failed).
-    public func endpointEvent(_ event: EndpointEvent) async {
-        switch event.kind {
-        case .connected:
-            log("media \(event.conference)/\(event.endpoint) connected")
-        case .expired, .failed:
-            log("media \(event.conference)/\(event.endpoint) \(event.kind.rawValue)\(event.detail.map { ": \($0)" } ?? "")")
-            try? await leave(room: event.conference, participant: event.endpoint)
-        }
-    }
-
     // MARK: Queries and events
 
     public func roomInfo(_ roomID: String) async throws(APIError) -> RoomInfo {
