@@ -28,12 +28,12 @@ struct DrainRouteTests {
         let alice = try await controller.join(room: "r", request: JoinRequest(name: "alice", region: "eu"), clientAddress: nil)
         #expect(alice.bridge == "fra-1")
         let port = ControlChannelTests.Port()
-        let app = SignalServer.makeApplication(controller: controller, clusterSecret: ControlChannelTests.clusterSecret,
-                                               host: "127.0.0.1", port: 0, logger: Logger(label: "test.drain")) {
-            await port.set($0)
-        }
+        let apps = SignalServer.makeApplications(
+            controller: controller, listeners: [try SignalServer.Listener.allRolesOnLoopback()],
+            options: .init(clusterSecret: ControlChannelTests.clusterSecret), logger: Logger(label: "test.drain")
+        ) { _, bound in await port.set(bound) }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
+            for app in apps { group.addTask { try await app.runService() } }
             defer { group.cancelAll() }
             #expect(await ControlChannelTests.eventually { await port.get() != nil })
             let base = "http://127.0.0.1:\(await port.get() ?? 0)"

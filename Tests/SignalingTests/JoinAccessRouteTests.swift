@@ -19,8 +19,7 @@ struct JoinAccessRouteTests {
         let (controller, _) = try await ControllerFixture.make(topology: topology)
         let live = LiveListeners()
         let joins = JoinCounter()
-        let listener = SignalServer.Listener(address: try SocketAddress.parse("127.0.0.1:0", allowingPortZero: true).get(),
-                                             roles: Set(SignalServer.Role.allCases))
+        let listener = try SignalServer.Listener.allRolesOnLoopback()
         let apps = SignalServer.makeApplications(
             controller: controller, listeners: [listener],
             options: .init(clusterSecret: Array("cluster secret for tests".utf8), verifier: verifier, joins: joins),

@@ -28,8 +28,7 @@ struct MetricsScrapeTests {
         // ride on the controller's listener, with its label.
         let embedded = Mutex(BridgeStats())
         let source = BridgeMetrics(bridge: "fra-1", dropReasons: ["unknown-kind"]) { embedded.withLock { $0 } }
-        let listener = SignalServer.Listener(address: try SocketAddress.parse("127.0.0.1:0", allowingPortZero: true).get(),
-                                             roles: Set(SignalServer.Role.allCases))
+        let listener = try SignalServer.Listener.allRolesOnLoopback()
         let apps = SignalServer.makeApplications(
             controller: controller, listeners: [listener],
             options: .init(clusterSecret: ControlChannelTests.clusterSecret,

@@ -106,25 +106,4 @@ public enum SignalServer {
             )
         }
     }
-
-    /// Every role on one listener at `host:port`, no room tokens.
-    public static func makeApplication(controller: Controller, clusterSecret: [UInt8], host: String, port: Int,
-                                       logger: Logger,
-                                       onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
-        -> some ApplicationProtocol {
-        let router = Router(context: SignalContext.self)
-        let joins = JoinCounter()
-        ClientRoutes.add(to: router, controller: controller, joins: joins)
-        OperatorRoutes.add(to: router, controller: controller, clusterSecret: clusterSecret)
-        ControlEndpoint.add(to: router, controller: controller, clusterSecret: clusterSecret, logger: logger)
-        let metrics = ControllerMetrics(controller: controller, joins: joins)
-        MetricsEndpoint.add(to: router, recorders: [{ await metrics.record(into: $0) }])
-        return Application(
-            router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router),
-            configuration: .init(address: .hostname(host, port: port), serverName: "meridian"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
-            logger: logger
-        )
-    }
 }
