@@ -16,11 +16,12 @@ public actor BridgeRegistry {
     struct Entry {
         var bridge: Bridge
         var link: BridgeLink?
-        var stats = BridgeStats()
-        /// The report before `stats`, kept so that rates (per-link packets
+        /// The report before `latest`, kept so that rates (per-link packets
         /// and bits per second) can be derived from two counters.
         var previous: StatsSample?
         var latest: StatsSample?
+        /// The last report (all zero until the first one).
+        var stats: BridgeStats { latest?.stats ?? BridgeStats() }
         var lastSeen: ContinuousClock.Instant?
         /// Removed from the topology while connected: draining until it disconnects.
         var retired = false
@@ -112,7 +113,6 @@ public actor BridgeRegistry {
     /// exact intervals for rates).
     public func report(_ stats: BridgeStats, from bridge: String, at instant: ContinuousClock.Instant = .now) {
         guard var entry = entries[bridge] else { return }
-        entry.stats = stats
         entry.previous = entry.latest
         entry.latest = StatsSample(stats: stats, at: instant)
         entry.lastSeen = instant
@@ -148,8 +148,6 @@ public actor BridgeRegistry {
     }
 
     public func bridge(_ id: String) -> Bridge? { entries[id]?.bridge }
-
-    public func stats(_ id: String) -> BridgeStats? { entries[id]?.stats }
 
     /// The last stats report of every bridge that sent one.
     public func allStats() -> [String: BridgeStats] {
@@ -192,16 +190,8 @@ public actor BridgeRegistry {
         order.compactMap { id in
             guard let entry = entries[id] else { return nil }
             return PlacementView(bridge: entry.bridge, up: isUp(id), draining: isDraining(id),
-                                 reportedEndpoints: entry.latest?.stats.endpoints ?? 0,
-                                 reportedStress: entry.latest?.stats.stress ?? 0, reportedAt: entry.latest?.at)
-        }
-    }
-
-    /// Bridges that may take new participants now, in topology order.
-    public func selectable() -> [Bridge] {
-        order.compactMap { id in
-            guard let entry = entries[id], isUp(id), !isDraining(id) else { return nil }
-            return entry.bridge
+                                 reportedEndpoints: entry.stats.endpoints,
+                                 reportedStress: entry.stats.stress, reportedAt: entry.latest?.at)
         }
     }
 }
