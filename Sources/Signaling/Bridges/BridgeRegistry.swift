@@ -5,7 +5,8 @@ import Topology
 /// channel), and how loaded they are (their stats). A bridge is `up` while
 /// connected and reporting; one silent for `silenceLimit` is `down`. A bridge
 /// is draining (no new participants, existing ones stay) when the topology
-/// says `drain: true` or an operator drained it at run time
+/// says `drain: true`, when it was removed from the topology but is still
+/// connected (`retired`), or when an operator drained it at run time
 /// (`POST /v1/bridges/{id}/drain`, `meridian bridge drain ID`).
 public actor BridgeRegistry {
     public static let defaultSilenceLimit: Duration = .seconds(3)
@@ -23,7 +24,8 @@ public actor BridgeRegistry {
         /// The last report (all zero until the first one).
         var stats: BridgeStats { latest?.stats ?? BridgeStats() }
         var lastSeen: ContinuousClock.Instant?
-        /// Removed from the topology while connected: draining until it disconnects.
+        /// Removed from the topology while connected: draining until it
+        /// disconnects. `bridge` stays the last version the topology had.
         var retired = false
     }
 
@@ -54,11 +56,11 @@ public actor BridgeRegistry {
         for bridge in topology.bridges {
             var entry = entries[bridge.id] ?? Entry(bridge: bridge)
             entry.bridge = bridge
+            entry.retired = false  // back in the topology
             next[bridge.id] = entry
         }
         for (id, entry) in entries.sorted(by: { $0.key < $1.key }) where next[id] == nil && entry.link != nil {
             var retired = entry
-            retired.bridge.drain = true
             retired.retired = true
             next[id] = retired
             order.append(id)
@@ -102,6 +104,7 @@ public actor BridgeRegistry {
         if entry.retired {
             entries[link.bridge] = nil
             order.removeAll { $0 == link.bridge }
+            drainedAtRuntime.remove(link.bridge)
         } else {
             entries[link.bridge] = entry
         }
@@ -166,10 +169,11 @@ public actor BridgeRegistry {
         }
     }
 
-    /// Whether `id` takes no new participants (topology or operator).
+    /// Whether `id` takes no new participants (topology, removal from the
+    /// topology, or operator).
     public func isDraining(_ id: String) -> Bool {
         guard let entry = entries[id] else { return false }
-        return entry.bridge.drain || drainedAtRuntime.contains(id)
+        return entry.bridge.drain || entry.retired || drainedAtRuntime.contains(id)
     }
 
     /// Drains (`true`) or undrains a bridge at run time. Idempotent.
@@ -178,6 +182,7 @@ public actor BridgeRegistry {
         if draining {
             drainedAtRuntime.insert(id)
         } else {
+            guard !entry.retired else { return .removedFromTopology }
             guard !entry.bridge.drain else { return .drainedByTopology }
             drainedAtRuntime.remove(id)
         }
@@ -204,6 +209,10 @@ extension BridgeRegistry {
         /// Undraining a bridge the topology drains (`drain: true`): only a
         /// topology edit can undo that.
         case drainedByTopology
+        /// Undraining a bridge removed from the topology that is still
+        /// connected: it drains until it disconnects; only adding it back to
+        /// the topology makes it take participants again.
+        case removedFromTopology
     }
 }
 
