@@ -60,6 +60,22 @@ struct RoomInfoTests {
         }
     }
 
+    @Test func aLinkPlannedAsDownShowsNoRTTNotThePlannersPenalty() async throws {
+        let (controller, bridges) = try await ControllerFixture.make(topology: ControllerFixture.world())
+        _ = try await controller.join(room: "r", request: JoinRequest(name: "alice", region: "eu"), clientAddress: nil)
+        _ = try await controller.join(room: "r", request: JoinRequest(name: "bob", region: "us"), clientAddress: nil)
+        // Two bridges have no other way: the plan keeps the broken link.
+        await bridges["iad-1"]!.send(.link(LinkEvent(peer: "fra-1", state: .down)), to: controller)
+        var edge = try #require(try await controller.roomInfo("r").tree.first)
+        #expect(edge.a == "fra-1" && edge.b == "iad-1" && edge.rttMs == nil)
+        let json = String(decoding: try JSONEncoder().encode(try await controller.roomInfo("r")), as: UTF8.self)
+        #expect(json.contains("\"rttMs\":null"), "\(json)")
+        // Up again with a measured round trip: that is what shows.
+        await bridges["iad-1"]!.send(.link(LinkEvent(peer: "fra-1", state: .up, rttMs: 91)), to: controller)
+        edge = try #require(try await controller.roomInfo("r").tree.first)
+        #expect(edge.rttMs == 91)
+    }
+
     @Test func bridgeInfoListsTheLinksOfTheLastReport() async throws {
         let (controller, bridges) = try await ControllerFixture.make(topology: ControllerFixture.world())
         await bridges["fra-1"]!.report(BridgeStats(links: [LinkStats(peer: "iad-1", up: true, rttMs: 88.5),

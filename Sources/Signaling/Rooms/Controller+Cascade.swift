@@ -117,14 +117,15 @@ extension Controller {
         }
     }
 
-    /// The room's plan edges with their RTT and the room's media rate in
-    /// each direction (for `GET /v1/rooms/{room}`).
+    /// The room's plan edges with their RTT (none for a link planned as
+    /// down: its figure is `LinkHealth`'s penalty) and the room's media rate
+    /// in each direction (for `GET /v1/rooms/{room}`).
     func cascadeEdges(room: String) async -> [RoomInfo.Edge] {
         guard let plan = cascades[room]?.plan else { return [] }
         var samples: [String: LinkRates.Samples] = [:]
         for bridge in plan.bridges { samples[bridge] = await registry.samples(bridge) }
         return plan.edges.map { edge in
-            RoomInfo.Edge(a: edge.a, b: edge.b, rttMs: edge.rttMs,
+            RoomInfo.Edge(a: edge.a, b: edge.b, rttMs: LinkHealth.rtt(planned: edge.rttMs),
                           aToB: LinkRates.rate(room: room, from: edge.a, to: edge.b, samples: samples),
                           bToA: LinkRates.rate(room: room, from: edge.b, to: edge.a, samples: samples))
         }
