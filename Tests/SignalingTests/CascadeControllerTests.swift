@@ -10,7 +10,7 @@ struct CascadeControllerTests {
     typealias Edge = Control.CascadeEdge
 
     static func join(_ controller: Controller, _ name: String, _ region: String?, room: String = "r") async throws -> JoinResponse {
-        try await controller.join(room: room, request: JoinRequest(name: name, region: region), clientAddress: nil)
+        try await controller.join(room: room, request: JoinRequest(name: name, region: region), peer: nil)
     }
 
     /// The relayed endpoints `bridge` must hold: everyone of the room on

@@ -113,7 +113,7 @@ struct ControlChannelTests {
             var joined: [JoinResponse] = []
             for (name, region) in [("alice", "eu"), ("bob", "us"), ("carol", "ap")] {
                 joined.append(try await controller.join(room: "r", request: JoinRequest(name: name, region: region),
-                                                        clientAddress: nil))
+                                                        peer: nil))
             }
             let tree = [CascadeEdge("fra-1", "iad-1"), CascadeEdge("fra-1", "sin-1")]
             for bridge in bridges { #expect(bridge.cascade(for: "r")?.links == tree) }

@@ -25,7 +25,7 @@ struct DrainRouteTests {
         var topology = ControllerFixture.world()
         topology.bridges[3].drain = true  // sin-1 drains by topology
         let (controller, _) = try await ControllerFixture.make(topology: topology)
-        let alice = try await controller.join(room: "r", request: JoinRequest(name: "alice", region: "eu"), clientAddress: nil)
+        let alice = try await controller.join(room: "r", request: JoinRequest(name: "alice", region: "eu"), peer: nil)
         #expect(alice.bridge == "fra-1")
         let port = ControlChannelTests.Port()
         let apps = SignalServer.makeApplications(
@@ -50,7 +50,7 @@ struct DrainRouteTests {
             #expect(await controller.registry.infos().first { $0.id == "fra-1" }?.state == "draining")
 
             // Alice stays; a newcomer of her room and region goes to fra-2.
-            let bob = try await controller.join(room: "r", request: JoinRequest(name: "bob", region: "eu"), clientAddress: nil)
+            let bob = try await controller.join(room: "r", request: JoinRequest(name: "bob", region: "eu"), peer: nil)
             #expect(bob.bridge == "fra-2" && bob.selection == "region")
             #expect(await controller.rooms["r"]?.participants[alice.id]?.bridge == "fra-1")
 

@@ -108,4 +108,22 @@ struct JoinAccessRouteTests {
             #expect(response.regionSource == "default")
         }
     }
+
+    /// A topology edit that starts trusting the proxy applies to the next
+    /// join through the route, with the clients prefixes of that same version.
+    @Test func aReloadThatTrustsTheProxyAppliesToTheNextJoin() async throws {
+        try await Self.serve { live, controller, _ in
+            let before = try await Self.join(live, forwardedFor: "192.0.2.7")
+            #expect(before.status == 201)
+            #expect(try JSONDecoder().decode(JoinResponse.self, from: Data(before.body.utf8)).regionSource == "default")
+
+            let trusting = try Self.topology(trusting: ["127.0.0.0/8"])
+            #expect(trusting.regions.contains { $0.name == "eu" && !$0.clients.isEmpty })
+            await controller.apply(topology: trusting)
+            let after = try await Self.join(live, forwardedFor: "192.0.2.7")
+            #expect(after.status == 201)
+            let response = try JSONDecoder().decode(JoinResponse.self, from: Data(after.body.utf8))
+            #expect(response.regionSource == "address" && response.region == "eu")
+        }
+    }
 }

@@ -44,14 +44,20 @@ public actor Controller {
 
     // MARK: Join
 
-    public func join(room roomID: String, request: JoinRequest, clientAddress: IPAddress?) async throws(APIError) -> JoinResponse {
+    /// A participant joins `room`. `peer` is the TCP peer's address and
+    /// `forwardedFor` the request's `X-Forwarded-For` values: the client's
+    /// address for the region is read from them under the topology's
+    /// trusted proxies (`RegionResolver`).
+    public func join(room roomID: String, request: JoinRequest, peer: IPAddress?,
+                     forwardedFor: [String] = []) async throws(APIError) -> JoinResponse {
         try Self.validate(room: roomID)
         let name = request.name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 64 else { throw .badRequest("name must have 1 to 64 characters") }
         if let hint = request.region, topology.region(named: hint) == nil {
             throw .badRequest("unknown region '\(hint)'; known: \(topology.regions.map(\.name).joined(separator: ", "))")
         }
-        let (region, regionSource) = RegionResolver(topology: topology).resolve(hint: request.region, clientAddress: clientAddress)
+        let (region, regionSource) = RegionResolver(topology: topology)
+            .resolve(hint: request.region, peer: peer, forwardedFor: forwardedFor)
         let id = Self.token(12, using: &random)
         // Counted on the bridge from here on (so concurrent joins spread);
         // every failure below takes it off again.
