@@ -8,7 +8,7 @@ import Topology
 /// `signaling.trusted-proxies` (`ForwardedClient`), so one join never mixes
 /// two topology versions.
 public struct RegionResolver: Sendable {
-    public enum Source: String, Sendable {
+    public enum Source: String, Sendable, CaseIterable {
         case hint
         case address
         case `default`
