@@ -76,6 +76,12 @@ struct JoinAccessRouteTests {
             #expect(try await controller.roomInfo("standup").participants.map(\.name) == ["Alice Liddell"])
             #expect(response.bridge == "fra-1")
             #expect(joins.refusals == [401: 4, 403: 1])
+            // And as /metrics shows them.
+            let metrics = try await MetricsScrapeTests.scrape(live)
+            #expect(metrics.declares("meridian_controller_join_refusals_total", type: "counter"))
+            #expect(metrics.value(#"meridian_controller_join_refusals_total{status="401"}"#) == 4)
+            #expect(metrics.value(#"meridian_controller_join_refusals_total{status="403"}"#) == 1)
+            #expect(metrics.value(#"meridian_controller_joins_total{region_source="default"}"#) == 1)
         }
     }
 
