@@ -35,8 +35,7 @@ struct SignalCommand: AsyncParsableCommand {
         let controller = Controller(topology: topology, registry: BridgeRegistry(topology: topology)) { say($0) }
         let apps = SignalServer.makeApplications(
             controller: controller, listeners: listeners,
-            options: .init(clusterSecret: secret, verifier: verifier,
-                           selectionCounts: { await controller.selectionCounts() }), logger: logger
+            options: .init(clusterSecret: secret, verifier: verifier), logger: logger
         ) { listener, port in
             let bound = SocketAddress(host: listener.address.host, port: UInt16(port))
             let http = controllerURL(bound).replacingOccurrences(of: "ws://", with: "http://")

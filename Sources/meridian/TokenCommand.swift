@@ -47,12 +47,11 @@ struct TokenCommand: AsyncParsableCommand {
         switch auth.algorithm {
         case .hs256:
             guard privateKey == nil else { throw ValidationError("--private-key is for RS256; this topology uses HS256") }
-            let key: RoomTokenKey
-            do throws(RoomTokenKey.LoadError) { key = try RoomTokenKey.load(auth, topologyPath: self.topology) } catch {
+            do throws(RoomTokenKey.LoadError) {
+                signingKey = .secret(try RoomTokenKey.loadSecret(auth, topologyPath: self.topology))
+            } catch {
                 throw ValidationError("\(error)")
             }
-            guard case .secret(let bytes) = key else { throw ValidationError("HS256 needs a secret-file") }
-            signingKey = .secret(bytes)
         case .rs256:
             guard let privateKey else {
                 throw ValidationError("RS256 tokens are signed with the private key matching public-key-file "

@@ -38,7 +38,7 @@ struct BurstPlacementTests {
                 group.addTask {
                     try await controller.join(room: "room-\(index % 8)",
                                               request: JoinRequest(name: "p\(index)", region: index % 2 == 0 ? "eu" : "us"),
-                                              clientAddress: nil)
+                                              peer: nil)
                 }
             }
             return try await group.reduce(into: [JoinResponse]()) { $0.append($1) }
@@ -78,17 +78,17 @@ struct BurstPlacementTests {
         bridges["fra-1"]!.refuse(with: "no ports left")
         for index in 0..<5 {
             await #expect(throws: APIError.self) {
-                _ = try await controller.join(room: "r", request: JoinRequest(name: "p\(index)"), clientAddress: nil)
+                _ = try await controller.join(room: "r", request: JoinRequest(name: "p\(index)"), peer: nil)
             }
         }
         bridges["fra-1"]!.refuse(with: nil)
-        _ = try await controller.join(room: "r", request: JoinRequest(name: "a"), clientAddress: nil)
-        let b = try await controller.join(room: "r", request: JoinRequest(name: "b"), clientAddress: nil)
+        _ = try await controller.join(room: "r", request: JoinRequest(name: "a"), peer: nil)
+        let b = try await controller.join(room: "r", request: JoinRequest(name: "b"), peer: nil)
         await #expect(throws: APIError.self, "full: capacity 2") {
-            _ = try await controller.join(room: "r", request: JoinRequest(name: "c"), clientAddress: nil)
+            _ = try await controller.join(room: "r", request: JoinRequest(name: "c"), peer: nil)
         }
         // Leaving frees the place at once, without waiting for a report.
         try await controller.leave(room: "r", participant: b.id)
-        _ = try await controller.join(room: "r", request: JoinRequest(name: "d"), clientAddress: nil)
+        _ = try await controller.join(room: "r", request: JoinRequest(name: "d"), peer: nil)
     }
 }

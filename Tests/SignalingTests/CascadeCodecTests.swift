@@ -38,7 +38,6 @@ struct CascadeCodecTests {
             #"{"v":1,"type":"link","body":{"state":"up"}}"#,
             #"{"v":1,"type":"cascade","id":3,"body":{"conference":"r","links":[{"a":"x"}],"remote":[]}}"#,
             #"{"v":1,"type":"cascade","body":{"conference":"r","links":[],"remote":[]}}"#,
-            #"{"v":1,"type":"stats","body":{"stress":"high"}}"#,
         ]
         for frame in frames {
             #expect(throws: ControlCodecError.self) {
@@ -46,5 +45,15 @@ struct CascadeCodecTests {
                 else { _ = try ControlCodec.decodeBridgeMessage(frame) }
             }
         }
+    }
+
+    @Test func aStatsFrameWithOneFieldOfTheWrongTypeIsAnError() throws {
+        // Every field present: only the type of `stress` is wrong.
+        let stats = BridgeStats(stress: 0.25, endpoints: 3)
+        let complete = ControlCodec.encode(.stats(stats))
+        #expect(try ControlCodec.decodeBridgeMessage(complete) == .stats(stats))
+        let wrongType = complete.replacingOccurrences(of: #""stress":0.25"#, with: #""stress":"high""#)
+        #expect(wrongType != complete && wrongType.contains(#""endpoints":3"#))
+        #expect(throws: ControlCodecError.self) { _ = try ControlCodec.decodeBridgeMessage(wrongType) }
     }
 }

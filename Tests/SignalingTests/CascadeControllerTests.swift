@@ -10,17 +10,16 @@ struct CascadeControllerTests {
     typealias Edge = Control.CascadeEdge
 
     static func join(_ controller: Controller, _ name: String, _ region: String?, room: String = "r") async throws -> JoinResponse {
-        try await controller.join(room: room, request: JoinRequest(name: name, region: region), clientAddress: nil)
+        try await controller.join(room: room, request: JoinRequest(name: name, region: region), peer: nil)
     }
 
-    /// The relayed endpoints `bridge` must hold: everyone of the room on
-    /// another of `bridges`, with the SSRCs announced in offers.
-    static func remote(_ controller: Controller, room: String = "r", for bridge: String,
-                       bridges: Set<String>) async -> [RemoteEndpoint] {
-        let participants = await controller.rooms[room]?.ordered ?? []
-        return participants.filter { $0.bridge != bridge && bridges.contains($0.bridge) }.map {
-            RemoteEndpoint(endpoint: $0.id, bridge: $0.bridge, audioSSRC: $0.announced.audio, videoSSRC: $0.announced.video)
-        }
+    /// `participant` as a bridge relays it from `bridge`, under the SSRCs
+    /// announced for it at its join.
+    static func relayed(_ participant: JoinResponse, from bridge: String, _ controller: Controller,
+                        room: String = "r") async throws -> RemoteEndpoint {
+        let announced = try #require(await controller.rooms[room]?.participants[participant.id]).announced
+        return RemoteEndpoint(endpoint: participant.id, bridge: bridge, audioSSRC: announced.audio,
+                              videoSSRC: announced.video)
     }
 
     /// The SSRC that `offer` announces for `participant`'s `kind` track.
@@ -62,18 +61,21 @@ struct CascadeControllerTests {
     @Test func threeRegionsGetTheTreeAndEachOthersParticipants() async throws {
         let (controller, bridges, joined) = try await Self.threeRegions()
         #expect(joined.map(\.bridge) == ["fra-1", "iad-1", "sin-1"])
-        let all: Set = ["fra-1", "iad-1", "sin-1"]
-        for id in all.sorted() {
+        let alice = try await Self.relayed(joined[0], from: "fra-1", controller)
+        let bob = try await Self.relayed(joined[1], from: "iad-1", controller)
+        let carol = try await Self.relayed(joined[2], from: "sin-1", controller)
+        let expected = ["fra-1": [bob, carol], "iad-1": [alice, carol], "sin-1": [alice, bob]]
+        for (id, remote) in expected {
             let command = try #require(bridges[id]!.cascade(for: "r"), "\(id) got no cascade command")
             #expect(command.links == Self.tree, "\(id) holds the planned tree")
-            #expect(command.remote == (await Self.remote(controller, for: id, bridges: all)))
+            #expect(command.remote == remote, "\(id)")
         }
         // The SSRCs relayed are the ones the offers announce.
         let onSin = try #require(bridges["sin-1"]!.cascade(for: "r")).remote
-        let bob = try #require(onSin.first { $0.endpoint == joined[1].id })
-        #expect(bob.bridge == "iad-1")
-        #expect(try Self.announced(in: joined[2].offer, participant: bob.endpoint, kind: "audio") == bob.audioSSRC)
-        #expect(try Self.announced(in: joined[2].offer, participant: bob.endpoint, kind: "video") == bob.videoSSRC)
+        let bobOnSin = try #require(onSin.first { $0.endpoint == joined[1].id })
+        #expect(bobOnSin.bridge == "iad-1")
+        #expect(try Self.announced(in: joined[2].offer, participant: bobOnSin.endpoint, kind: "audio") == bobOnSin.audioSSRC)
+        #expect(try Self.announced(in: joined[2].offer, participant: bobOnSin.endpoint, kind: "video") == bobOnSin.videoSSRC)
         #expect(bridges["fra-2"]!.received.isEmpty)
     }
 
@@ -93,10 +95,12 @@ struct CascadeControllerTests {
         let (controller, bridges, joined) = try await Self.threeRegions()
         try await controller.leave(room: "r", participant: joined[2].id)
         #expect(bridges["sin-1"]!.cascade(for: "r") == .init(conference: "r", links: [], remote: []))
-        for id in ["fra-1", "iad-1"] {
+        let alice = try await Self.relayed(joined[0], from: "fra-1", controller)
+        let bob = try await Self.relayed(joined[1], from: "iad-1", controller)
+        for (id, remote) in ["fra-1": [bob], "iad-1": [alice]] {
             let command = try #require(bridges[id]!.cascade(for: "r"))
             #expect(command.links == [Edge("fra-1", "iad-1")])
-            #expect(command.remote == (await Self.remote(controller, for: id, bridges: ["fra-1", "iad-1"])))
+            #expect(command.remote == remote, "\(id)")
             #expect(!command.remote.contains { $0.endpoint == joined[2].id })
         }
         let sinCount = bridges["sin-1"]!.cascades(for: "r").count
@@ -143,10 +147,13 @@ struct CascadeControllerTests {
         await controller.bridgeDisconnected(bridges["sin-1"]!.link)
         // carol (ap) moved to the nearest region's bridge of the room: fra-1.
         #expect(await controller.rooms["r"]?.participants[joined[2].id]?.bridge == "fra-1")
-        for id in ["fra-1", "iad-1"] {
+        let alice = try await Self.relayed(joined[0], from: "fra-1", controller)
+        let bob = try await Self.relayed(joined[1], from: "iad-1", controller)
+        let carol = try await Self.relayed(joined[2], from: "fra-1", controller)
+        for (id, remote) in ["fra-1": [bob], "iad-1": [alice, carol]] {
             let command = try #require(bridges[id]!.cascade(for: "r"))
             #expect(command.links == [Edge("fra-1", "iad-1")])
-            #expect(command.remote == (await Self.remote(controller, for: id, bridges: ["fra-1", "iad-1"])))
+            #expect(command.remote == remote, "\(id)")
         }
         #expect(bridges["iad-1"]!.cascade(for: "r")?.remote.first { $0.endpoint == joined[2].id }?.bridge == "fra-1")
         #expect(bridges["sin-1"]!.received.count == sinCount, "nothing is sent down a closed channel")
@@ -223,10 +230,21 @@ struct CascadeControllerTests {
         }
         let used = Set((await controller.rooms["r"]?.bridges) ?? [])
         #expect(used == ["fra-1", "iad-1", "sin-1"])
+        // Who stayed, in the room's join order (the joins raced, so that
+        // order is the room's), each on its region's bridge.
+        let bridgeOf = ["eu": "fra-1", "us": "iad-1", "ap": "sin-1"]
+        let order = try #require(await controller.rooms["r"]).ordered.map(\.id)
+        let stayed = (3..<regions.count).sorted {
+            (order.firstIndex(of: joined[$0]!.id) ?? -1) < (order.firstIndex(of: joined[$1]!.id) ?? -1)
+        }
         for id in used {
+            var remote: [RemoteEndpoint] = []
+            for index in stayed where bridgeOf[regions[index]] != id {
+                remote.append(try await Self.relayed(joined[index]!, from: bridgeOf[regions[index]]!, controller))
+            }
             let command = try #require(bridges[id]!.cascade(for: "r"))
             #expect(command.links == Self.tree)
-            #expect(command.remote == (await Self.remote(controller, for: id, bridges: used)))
+            #expect(command.remote == remote, "\(id)")
         }
     }
 }

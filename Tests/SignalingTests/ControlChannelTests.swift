@@ -95,14 +95,14 @@ struct ControlChannelTests {
         let topology = ControllerFixture.world()
         let controller = Controller(topology: topology, registry: BridgeRegistry(topology: topology, silenceLimit: .seconds(3600)))
         let port = Port()
-        let app = SignalServer.makeApplication(controller: controller, clusterSecret: Self.clusterSecret,
-                                               host: "127.0.0.1", port: 0, logger: Logger(label: "test.signal")) {
-            await port.set($0)
-        }
+        let apps = SignalServer.makeApplications(
+            controller: controller, listeners: [try SignalServer.Listener.allRolesOnLoopback()],
+            options: .init(clusterSecret: Self.clusterSecret), logger: Logger(label: "test.signal")
+        ) { _, bound in await port.set(bound) }
         let bridges = [WireBridge(id: "fra-1", region: "eu"), WireBridge(id: "iad-1", region: "us"),
                        WireBridge(id: "sin-1", region: "ap")]
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
+            for app in apps { group.addTask { try await app.runService() } }
             defer { group.cancelAll() }
             #expect(await Self.eventually { await port.get() != nil })
             let listening = await port.get() ?? 0
@@ -113,7 +113,7 @@ struct ControlChannelTests {
             var joined: [JoinResponse] = []
             for (name, region) in [("alice", "eu"), ("bob", "us"), ("carol", "ap")] {
                 joined.append(try await controller.join(room: "r", request: JoinRequest(name: name, region: region),
-                                                        clientAddress: nil))
+                                                        peer: nil))
             }
             let tree = [CascadeEdge("fra-1", "iad-1"), CascadeEdge("fra-1", "sin-1")]
             for bridge in bridges { #expect(bridge.cascade(for: "r")?.links == tree) }

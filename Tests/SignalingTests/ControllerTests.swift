@@ -6,7 +6,7 @@ import Topology
 struct ControllerTests {
     @Test func joinAllocatesOnTheBridgeOfTheRegionAndOffers() async throws {
         let (controller, bridges) = try await ControllerFixture.make()
-        let joined = try await controller.join(room: "r", request: JoinRequest(name: "alice", region: "us"), clientAddress: nil)
+        let joined = try await controller.join(room: "r", request: JoinRequest(name: "alice", region: "us"), peer: nil)
         #expect(joined.bridge == "iad-1" && joined.region == "us" && joined.regionSource == "hint")
         #expect(joined.revision == 1 && joined.events == "/v1/rooms/r/participants/\(joined.id)/events")
         guard case .allocate(let allocate) = bridges["iad-1"]!.received.first else { Issue.record("no allocate"); return }
@@ -18,17 +18,17 @@ struct ControllerTests {
     @Test func regionComesFromHintThenAddressThenDefault() async throws {
         let (controller, _) = try await ControllerFixture.make()
         let byAddress = try await controller.join(room: "r", request: JoinRequest(name: "a"),
-                                                  clientAddress: IPAddress("192.0.2.7"))
+                                                  peer: IPAddress("192.0.2.7"))
         #expect(byAddress.region == "eu" && byAddress.regionSource == "address")
         let byDefault = try await controller.join(room: "s", request: JoinRequest(name: "b"),
-                                                  clientAddress: IPAddress("198.51.100.1"))
+                                                  peer: IPAddress("198.51.100.1"))
         #expect(byDefault.region == "eu" && byDefault.regionSource == "default")
     }
 
     @Test func answerUpdatesTheBridgeWithSourcesAndReceives() async throws {
         let (controller, bridges) = try await ControllerFixture.make()
-        let alice = try await controller.join(room: "r", request: JoinRequest(name: "alice"), clientAddress: nil)
-        let bob = try await controller.join(room: "r", request: JoinRequest(name: "bob"), clientAddress: nil)
+        let alice = try await controller.join(room: "r", request: JoinRequest(name: "alice"), peer: nil)
+        let bob = try await controller.join(room: "r", request: JoinRequest(name: "bob"), peer: nil)
         let bobOffer = try SDPDocument(parsing: bob.offer)
         try await controller.answer(room: "r", participant: bob.id, sdp: SDPFixtures.answer(to: bobOffer), revision: 1)
         let update = try #require(bridges["fra-1"]!.updates(for: bob.id).last)
@@ -43,10 +43,10 @@ struct ControllerTests {
 
     @Test func aNewcomerTriggersRenegotiationOffersToOthers() async throws {
         let (controller, _) = try await ControllerFixture.make()
-        let alice = try await controller.join(room: "r", request: JoinRequest(name: "alice"), clientAddress: nil)
+        let alice = try await controller.join(room: "r", request: JoinRequest(name: "alice"), peer: nil)
         var events = try await controller.subscribe(room: "r", participant: alice.id).makeAsyncIterator()
         #expect(await events.next()?.list?.map(\.name) == ["alice"])
-        let bob = try await controller.join(room: "r", request: JoinRequest(name: "bob"), clientAddress: nil)
+        let bob = try await controller.join(room: "r", request: JoinRequest(name: "bob"), peer: nil)
         let offer = try #require(await events.next())
         #expect(offer.type == "offer" && offer.revision == 2)
         #expect(offer.sdp?.contains("a=msid:\(bob.id) \(bob.id)-video") == true)
@@ -55,7 +55,7 @@ struct ControllerTests {
 
     @Test func staleAndMalformedAnswersAreRefusedWithoutChangingState() async throws {
         let (controller, bridges) = try await ControllerFixture.make()
-        let alice = try await controller.join(room: "r", request: JoinRequest(name: "alice"), clientAddress: nil)
+        let alice = try await controller.join(room: "r", request: JoinRequest(name: "alice"), peer: nil)
         let offer = try SDPDocument(parsing: alice.offer)
         await #expect(throws: APIError.conflict("this answers revision 7; the current offer is revision 1")) {
             try await controller.answer(room: "r", participant: alice.id, sdp: SDPFixtures.answer(to: offer), revision: 7)
@@ -69,8 +69,8 @@ struct ControllerTests {
 
     @Test func leavingExpiresTheEndpointAndMarksItsLinesInactiveForOthers() async throws {
         let (controller, bridges) = try await ControllerFixture.make()
-        let alice = try await controller.join(room: "r", request: JoinRequest(name: "alice"), clientAddress: nil)
-        let bob = try await controller.join(room: "r", request: JoinRequest(name: "bob"), clientAddress: nil)
+        let alice = try await controller.join(room: "r", request: JoinRequest(name: "alice"), peer: nil)
+        let bob = try await controller.join(room: "r", request: JoinRequest(name: "bob"), peer: nil)
         var events = try await controller.subscribe(room: "r", participant: alice.id).makeAsyncIterator()
         _ = await events.next()  // participants
         _ = await events.next()  // the pending revision-2 offer
@@ -89,15 +89,15 @@ struct ControllerTests {
 
     @Test func badRequestsGetClientErrors() async throws {
         let (controller, bridges) = try await ControllerFixture.make()
-        await #expect { _ = try await controller.join(room: "no/slash", request: JoinRequest(name: "a"), clientAddress: nil) }
+        await #expect { _ = try await controller.join(room: "no/slash", request: JoinRequest(name: "a"), peer: nil) }
             throws: { ($0 as? APIError)?.status == 400 }
-        await #expect { _ = try await controller.join(room: "r", request: JoinRequest(name: " "), clientAddress: nil) }
+        await #expect { _ = try await controller.join(room: "r", request: JoinRequest(name: " "), peer: nil) }
             throws: { ($0 as? APIError)?.status == 400 }
-        await #expect { _ = try await controller.join(room: "r", request: JoinRequest(name: "a", region: "mars"), clientAddress: nil) }
+        await #expect { _ = try await controller.join(room: "r", request: JoinRequest(name: "a", region: "mars"), peer: nil) }
             throws: { ($0 as? APIError)?.message.contains("unknown region 'mars'") == true }
         await #expect { _ = try await controller.roomInfo("nobody-here") } throws: { ($0 as? APIError)?.status == 404 }
         bridges["fra-1"]!.refuse(with: "bridge is full")
-        await #expect { _ = try await controller.join(room: "r", request: JoinRequest(name: "a"), clientAddress: nil) }
+        await #expect { _ = try await controller.join(room: "r", request: JoinRequest(name: "a"), peer: nil) }
             throws: { ($0 as? APIError)?.message.contains("bridge is full") == true }
         await #expect { _ = try await controller.roomInfo("r") } throws: { ($0 as? APIError)?.status == 404 }
     }

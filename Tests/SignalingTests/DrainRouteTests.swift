@@ -11,7 +11,7 @@ import Topology
 /// `POST`/`DELETE /v1/bridges/{id}/drain` through the real router and
 /// listener: authenticated with the bridge's derived secret; a drained
 /// bridge shows as `draining` and takes no new participants, the ones on it
-/// stay.
+/// stay; undraining one the topology drains or removed is refused with why.
 struct DrainRouteTests {
     static func request(_ method: String, _ url: String, secret: String?) async throws -> (Int, String) {
         var request = URLRequest(url: URL(string: url)!)
@@ -25,15 +25,15 @@ struct DrainRouteTests {
         var topology = ControllerFixture.world()
         topology.bridges[3].drain = true  // sin-1 drains by topology
         let (controller, _) = try await ControllerFixture.make(topology: topology)
-        let alice = try await controller.join(room: "r", request: JoinRequest(name: "alice", region: "eu"), clientAddress: nil)
+        let alice = try await controller.join(room: "r", request: JoinRequest(name: "alice", region: "eu"), peer: nil)
         #expect(alice.bridge == "fra-1")
         let port = ControlChannelTests.Port()
-        let app = SignalServer.makeApplication(controller: controller, clusterSecret: ControlChannelTests.clusterSecret,
-                                               host: "127.0.0.1", port: 0, logger: Logger(label: "test.drain")) {
-            await port.set($0)
-        }
+        let apps = SignalServer.makeApplications(
+            controller: controller, listeners: [try SignalServer.Listener.allRolesOnLoopback()],
+            options: .init(clusterSecret: ControlChannelTests.clusterSecret), logger: Logger(label: "test.drain")
+        ) { _, bound in await port.set(bound) }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
+            for app in apps { group.addTask { try await app.runService() } }
             defer { group.cancelAll() }
             #expect(await ControlChannelTests.eventually { await port.get() != nil })
             let base = "http://127.0.0.1:\(await port.get() ?? 0)"
@@ -50,7 +50,7 @@ struct DrainRouteTests {
             #expect(await controller.registry.infos().first { $0.id == "fra-1" }?.state == "draining")
 
             // Alice stays; a newcomer of her room and region goes to fra-2.
-            let bob = try await controller.join(room: "r", request: JoinRequest(name: "bob", region: "eu"), clientAddress: nil)
+            let bob = try await controller.join(room: "r", request: JoinRequest(name: "bob", region: "eu"), peer: nil)
             #expect(bob.bridge == "fra-2" && bob.selection == "region")
             #expect(await controller.rooms["r"]?.participants[alice.id]?.bridge == "fra-1")
 
@@ -58,8 +58,20 @@ struct DrainRouteTests {
             #expect(status == 204)
             #expect(await controller.registry.infos().first { $0.id == "fra-1" }?.state == "up")
             (status, body) = try await Self.request("DELETE", "\(base)/v1/bridges/sin-1/drain", secret: secret("sin-1"))
-            #expect(status == 409 && body.contains("topology"))
+            #expect(status == 409 && body.contains("drain: true in the topology"))
             #expect(await controller.registry.infos().first { $0.id == "sin-1" }?.state == "draining")
+
+            // iad-1 removed from the topology while connected: it drains, yet
+            // its topology entry is left as it was (not `drain: true`), and
+            // undraining it says why it cannot be.
+            var without = topology
+            without.bridges.removeAll { $0.id == "iad-1" }
+            await controller.apply(topology: without)
+            #expect(await controller.registry.infos().first { $0.id == "iad-1" }?.state == "draining")
+            #expect(await controller.registry.bridge("iad-1")?.drain == false)
+            (status, body) = try await Self.request("DELETE", "\(base)/v1/bridges/iad-1/drain", secret: secret("iad-1"))
+            #expect(status == 409 && body.contains("removed from the topology") && !body.contains("drain: true"), "\(body)")
+            #expect(await controller.registry.infos().first { $0.id == "iad-1" }?.state == "draining")
         }
     }
 }

@@ -27,7 +27,7 @@ struct FailoverTests {
 
     /// Joins and answers, so every participant has an update on its bridge.
     static func joinAndAnswer(_ controller: Controller, _ name: String, _ region: String) async throws -> JoinResponse {
-        let joined = try await controller.join(room: "r", request: JoinRequest(name: name, region: region), clientAddress: nil)
+        let joined = try await controller.join(room: "r", request: JoinRequest(name: name, region: region), peer: nil)
         try await answerLatest(controller, joined.id)
         return joined
     }

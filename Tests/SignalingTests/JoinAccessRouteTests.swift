@@ -19,8 +19,7 @@ struct JoinAccessRouteTests {
         let (controller, _) = try await ControllerFixture.make(topology: topology)
         let live = LiveListeners()
         let joins = JoinCounter()
-        let listener = SignalServer.Listener(address: try SocketAddress.parse("127.0.0.1:0", allowingPortZero: true).get(),
-                                             roles: Set(SignalServer.Role.allCases))
+        let listener = try SignalServer.Listener.allRolesOnLoopback()
         let apps = SignalServer.makeApplications(
             controller: controller, listeners: [listener],
             options: .init(clusterSecret: Array("cluster secret for tests".utf8), verifier: verifier, joins: joins),
@@ -77,6 +76,12 @@ struct JoinAccessRouteTests {
             #expect(try await controller.roomInfo("standup").participants.map(\.name) == ["Alice Liddell"])
             #expect(response.bridge == "fra-1")
             #expect(joins.refusals == [401: 4, 403: 1])
+            // And as /metrics shows them.
+            let metrics = try await MetricsScrapeTests.scrape(live)
+            #expect(metrics.declares("meridian_controller_join_refusals_total", type: "counter"))
+            #expect(metrics.value(#"meridian_controller_join_refusals_total{status="401"}"#) == 4)
+            #expect(metrics.value(#"meridian_controller_join_refusals_total{status="403"}"#) == 1)
+            #expect(metrics.value(#"meridian_controller_joins_total{region_source="default"}"#) == 1)
         }
     }
 
@@ -107,6 +112,24 @@ struct JoinAccessRouteTests {
             let reply = try await Self.join(live, forwardedFor: "192.0.2.7")
             let response = try JSONDecoder().decode(JoinResponse.self, from: Data(reply.body.utf8))
             #expect(response.regionSource == "default")
+        }
+    }
+
+    /// A topology edit that starts trusting the proxy applies to the next
+    /// join through the route, with the clients prefixes of that same version.
+    @Test func aReloadThatTrustsTheProxyAppliesToTheNextJoin() async throws {
+        try await Self.serve { live, controller, _ in
+            let before = try await Self.join(live, forwardedFor: "192.0.2.7")
+            #expect(before.status == 201)
+            #expect(try JSONDecoder().decode(JoinResponse.self, from: Data(before.body.utf8)).regionSource == "default")
+
+            let trusting = try Self.topology(trusting: ["127.0.0.0/8"])
+            #expect(trusting.regions.contains { $0.name == "eu" && !$0.clients.isEmpty })
+            await controller.apply(topology: trusting)
+            let after = try await Self.join(live, forwardedFor: "192.0.2.7")
+            #expect(after.status == 201)
+            let response = try JSONDecoder().decode(JoinResponse.self, from: Data(after.body.utf8))
+            #expect(response.regionSource == "address" && response.region == "eu")
         }
     }
 }

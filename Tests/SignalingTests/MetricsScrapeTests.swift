@@ -28,12 +28,10 @@ struct MetricsScrapeTests {
         // ride on the controller's listener, with its label.
         let embedded = Mutex(BridgeStats())
         let source = BridgeMetrics(bridge: "fra-1", dropReasons: ["unknown-kind"]) { embedded.withLock { $0 } }
-        let listener = SignalServer.Listener(address: try SocketAddress.parse("127.0.0.1:0", allowingPortZero: true).get(),
-                                             roles: Set(SignalServer.Role.allCases))
+        let listener = try SignalServer.Listener.allRolesOnLoopback()
         let apps = SignalServer.makeApplications(
             controller: controller, listeners: [listener],
             options: .init(clusterSecret: ControlChannelTests.clusterSecret,
-                           selectionCounts: { ["same-region": 2] },
                            extraMetrics: [{ source.record(into: $0) }]),
             logger: Logger(label: "test.metrics")
         ) { listener, port in await live.bound(listener, port: port) }
@@ -51,7 +49,9 @@ struct MetricsScrapeTests {
             #expect(metrics.value(#"meridian_controller_bridge_state{bridge="iad-1",region="us",state="up"}"#) == 1)
             #expect(metrics.value(#"meridian_controller_bridge_stress{bridge="fra-1",region="eu"}"#) == 0)
             #expect(metrics.value(#"meridian_controller_link_rtt_seconds{bridge="fra-1",peer="iad-1"}"#) == nil)
-            #expect(metrics.value(#"meridian_controller_selections_total{rule="same-region"}"#) == 2)
+            for rule in BridgeSelector.Rule.allCases {
+                #expect(metrics.value(#"meridian_controller_selections_total{rule="\#(rule.rawValue)"}"#) == 0, "\(rule)")
+            }
             #expect(metrics.value(#"meridian_bridge_drops_total{bridge="fra-1",reason="unknown-kind"}"#) == 0)
 
             await bridges["fra-1"]!.report(BridgeStats(stress: 0.25, endpoints: 3, links: [LinkStats(peer: "iad-1", up: true, rttMs: 88)]),
@@ -74,6 +74,9 @@ struct MetricsScrapeTests {
             #expect(metrics.value(#"meridian_controller_bridge_participants{bridge="iad-1",region="us"}"#) == 1)
             #expect(metrics.value(#"meridian_controller_joins_total{region_source="hint"}"#) == 1)
             #expect(metrics.value(#"meridian_controller_joins_total{region_source="address"}"#) == 0)
+            // alice, alone in the room, went to the bridge of her region.
+            #expect(metrics.value(#"meridian_controller_selections_total{rule="region"}"#) == 1)
+            #expect(metrics.value(#"meridian_controller_selections_total{rule="room-region"}"#) == 0)
             #expect(metrics.value(#"meridian_bridge_packets_total{bridge="fra-1",direction="in",kind="media"}"#) == 40)
             #expect(metrics.value(#"meridian_bridge_packets_total{bridge="fra-1",direction="out",kind="cascade"}"#) == 7)
             #expect(metrics.value(#"meridian_bridge_link_bytes_total{bridge="fra-1",peer="iad-1",direction="out"}"#) == 700)

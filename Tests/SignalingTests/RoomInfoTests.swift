@@ -15,10 +15,10 @@ struct RoomInfoTests {
                                      cascade: [ConferenceLinkStats(conference: "r", peer: "iad-1", packetsIn: 0, packetsOut: 100,
                                                                    bytesIn: 0, bytesOut: 10_000)]),
                          to: controller, at: t0)
-        _ = try await controller.join(room: "r", request: JoinRequest(name: "alice", region: "eu"), clientAddress: nil)
+        _ = try await controller.join(room: "r", request: JoinRequest(name: "alice", region: "eu"), peer: nil)
         var info = try await controller.roomInfo("r")
         #expect(info.tree.isEmpty && info.strategy == "tree" && info.bridges == ["fra-1"])
-        _ = try await controller.join(room: "r", request: JoinRequest(name: "bob", region: "us"), clientAddress: nil)
+        _ = try await controller.join(room: "r", request: JoinRequest(name: "bob", region: "us"), peer: nil)
         await fra.report(BridgeStats(links: [LinkStats(peer: "iad-1", up: true, rttMs: 72)],
                                      cascade: [ConferenceLinkStats(conference: "r", peer: "iad-1", packetsIn: 100, packetsOut: 300,
                                                                    bytesIn: 20_000, bytesOut: 50_000),
@@ -36,8 +36,8 @@ struct RoomInfoTests {
 
     @Test func ratesAreZeroUntilTwoReportsAndAfterACounterReset() async throws {
         let (controller, bridges) = try await ControllerFixture.make(topology: ControllerFixture.world())
-        _ = try await controller.join(room: "r", request: JoinRequest(name: "alice", region: "eu"), clientAddress: nil)
-        _ = try await controller.join(room: "r", request: JoinRequest(name: "bob", region: "ap"), clientAddress: nil)
+        _ = try await controller.join(room: "r", request: JoinRequest(name: "alice", region: "eu"), peer: nil)
+        _ = try await controller.join(room: "r", request: JoinRequest(name: "bob", region: "ap"), peer: nil)
         #expect(try await controller.roomInfo("r").tree.first?.aToB == .zero)
         let t0 = ContinuousClock.now
         let sin = bridges["sin-1"]!
@@ -51,13 +51,29 @@ struct RoomInfoTests {
 
     @Test func roomInfoEncodesTheContractFields() async throws {
         let (controller, _) = try await ControllerFixture.make(topology: ControllerFixture.world())
-        _ = try await controller.join(room: "r", request: JoinRequest(name: "alice", region: "eu"), clientAddress: nil)
-        _ = try await controller.join(room: "r", request: JoinRequest(name: "bob", region: "us"), clientAddress: nil)
+        _ = try await controller.join(room: "r", request: JoinRequest(name: "alice", region: "eu"), peer: nil)
+        _ = try await controller.join(room: "r", request: JoinRequest(name: "bob", region: "us"), peer: nil)
         let json = String(decoding: try JSONEncoder().encode(try await controller.roomInfo("r")), as: UTF8.self)
         for field in ["\"strategy\":\"tree\"", "\"a\":\"fra-1\"", "\"b\":\"iad-1\"", "\"rttMs\":88", "\"aToB\":{",
                       "\"bToA\":{", "\"packetsPerSecond\":0", "\"bitsPerSecond\":0", "\"participants\":[", "\"bridges\":["] {
             #expect(json.contains(field), "missing \(field) in \(json)")
         }
+    }
+
+    @Test func aLinkPlannedAsDownShowsNoRTTNotThePlannersPenalty() async throws {
+        let (controller, bridges) = try await ControllerFixture.make(topology: ControllerFixture.world())
+        _ = try await controller.join(room: "r", request: JoinRequest(name: "alice", region: "eu"), peer: nil)
+        _ = try await controller.join(room: "r", request: JoinRequest(name: "bob", region: "us"), peer: nil)
+        // Two bridges have no other way: the plan keeps the broken link.
+        await bridges["iad-1"]!.send(.link(LinkEvent(peer: "fra-1", state: .down)), to: controller)
+        var edge = try #require(try await controller.roomInfo("r").tree.first)
+        #expect(edge.a == "fra-1" && edge.b == "iad-1" && edge.rttMs == nil)
+        let json = String(decoding: try JSONEncoder().encode(try await controller.roomInfo("r")), as: UTF8.self)
+        #expect(json.contains("\"rttMs\":null"), "\(json)")
+        // Up again with a measured round trip: that is what shows.
+        await bridges["iad-1"]!.send(.link(LinkEvent(peer: "fra-1", state: .up, rttMs: 91)), to: controller)
+        edge = try #require(try await controller.roomInfo("r").tree.first)
+        #expect(edge.rttMs == 91)
     }
 
     @Test func bridgeInfoListsTheLinksOfTheLastReport() async throws {

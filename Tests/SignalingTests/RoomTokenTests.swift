@@ -74,6 +74,18 @@ struct RoomTokenTests {
         #expect(await Self.refusal(Self.verifier(), token) == .unauthorized("the token has expired"))
     }
 
+    @Test func aTokenNotValidYetIsRefusedWith401UntilItsNotBefore() async throws {
+        let issued = Date()
+        let claims = RoomTokenClaims(room: "standup", expires: issued.addingTimeInterval(600), issuer: "meridian",
+                                     notBefore: issued.addingTimeInterval(60))
+        let token = try await RoomTokenIssuer(.secret(Self.secret)).sign(claims)
+        #expect(await Self.refusal(Self.verifier(), token) == .unauthorized("the token is not valid yet (nbf)"))
+        // The same token once its nbf has passed (the verifier's clock moved on).
+        let later = await RoomTokenVerifier(settings: Self.hs256, key: .secret(Self.secret),
+                                            now: { issued.addingTimeInterval(61) })
+        #expect(await Self.refusal(later, token) == nil)
+    }
+
     @Test func aTokenForAnotherRoomIsRefusedWith403() async throws {
         let token = try await Self.token(room: "board-meeting")
         #expect(await Self.refusal(Self.verifier(), token) == .forbidden("the token is for another room"))

@@ -54,10 +54,11 @@ final class SimulatedBridge: Sendable {
     /// The cascade state this bridge holds for `room` (the last command).
     func cascade(for room: String) -> ControlCommand.Cascade? { cascades(for: room).last }
 
-    /// Sends a stats report through the controller's bridge-message path,
-    /// as received `at` (default now).
+    /// Sends a stats report through the controller's bridge-message entry
+    /// (`Controller.receive`, as `ControlEndpoint` does), as received `at`
+    /// (default now).
     func report(_ stats: BridgeStats, to controller: Controller, at instant: ContinuousClock.Instant = .now) async {
-        await controller.registry.report(stats, from: id, at: instant)
+        await controller.receive(.stats(stats), from: link, at: instant)
     }
 
     /// Sends a frame from this bridge through the controller's dispatch.

@@ -22,22 +22,22 @@ struct TopologyReloadTests {
         let (controller, bridges) = try await ControllerFixture.make(topology: full)
         // Start from the version without sin-1, then apply the full one.
         await controller.apply(topology: Self.worldWithout("sin-1"))
-        let before = try await controller.join(room: "r", request: JoinRequest(name: "a", region: "ap"), clientAddress: nil)
+        let before = try await controller.join(room: "r", request: JoinRequest(name: "a", region: "ap"), peer: nil)
         #expect(before.bridge != "sin-1", "sin-1 is not in the topology yet")
         await controller.apply(topology: full)
-        let after = try await controller.join(room: "r", request: JoinRequest(name: "b", region: "ap"), clientAddress: nil)
+        let after = try await controller.join(room: "r", request: JoinRequest(name: "b", region: "ap"), peer: nil)
         #expect(after.bridge == "sin-1")
         #expect(bridges["sin-1"]!.received.contains { if case .allocate = $0 { true } else { false } })
     }
 
     @Test func aRemovedBridgeDrainsKeepingItsParticipants() async throws {
         let (controller, _) = try await ControllerFixture.make(topology: ControllerFixture.world())
-        let ana = try await controller.join(room: "r", request: JoinRequest(name: "ana", region: "ap"), clientAddress: nil)
+        let ana = try await controller.join(room: "r", request: JoinRequest(name: "ana", region: "ap"), peer: nil)
         #expect(ana.bridge == "sin-1")
         await controller.apply(topology: Self.worldWithout("sin-1"))
         let states = Dictionary(uniqueKeysWithValues: await controller.registry.infos().map { ($0.id, $0.state) })
         #expect(states["sin-1"] == "draining", "a removed bridge that is still connected drains: \(states)")
-        let ben = try await controller.join(room: "r", request: JoinRequest(name: "ben", region: "ap"), clientAddress: nil)
+        let ben = try await controller.join(room: "r", request: JoinRequest(name: "ben", region: "ap"), peer: nil)
         #expect(ben.bridge != "sin-1")
         let room = try await controller.roomInfo("r")
         #expect(room.participants.contains { $0.name == "ana" && $0.bridge == "sin-1" }, "ana stays where she is")
@@ -48,10 +48,10 @@ struct TopologyReloadTests {
         for index in small.bridges.indices where small.bridges[index].region == "ap" { small.bridges[index].capacity = 0 }
         let (controller, _) = try await ControllerFixture.make(topology: ControllerFixture.world())
         await controller.apply(topology: small)
-        let full = try await controller.join(room: "r", request: JoinRequest(name: "a", region: "ap"), clientAddress: nil)
+        let full = try await controller.join(room: "r", request: JoinRequest(name: "a", region: "ap"), peer: nil)
         #expect(full.bridge != "sin-1", "sin-1 has no capacity in the new version")
         await controller.apply(topology: ControllerFixture.world())
-        let back = try await controller.join(room: "q", request: JoinRequest(name: "b", region: "ap"), clientAddress: nil)
+        let back = try await controller.join(room: "q", request: JoinRequest(name: "b", region: "ap"), peer: nil)
         #expect(back.bridge == "sin-1")
     }
 

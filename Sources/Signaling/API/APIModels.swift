@@ -39,10 +39,26 @@ public struct RoomInfo: Codable, Sendable, Equatable {
         /// The ends, `a < b` by id.
         public var a: String
         public var b: String
-        /// The round trip the plan used for this link (live when measured).
-        public var rttMs: Double
+        /// The link's round trip as the plan knows it (live when measured,
+        /// else the topology's figure); `null` while the link is reported
+        /// down, when no round trip is known (the plan then weighs the link
+        /// with a penalty, which is no RTT).
+        public var rttMs: Double?
         public var aToB: Rate
         public var bToA: Rate
+
+        enum CodingKeys: String, CodingKey { case a, b, rttMs, aToB, bToA }
+
+        /// `rttMs` is written as `null` when unknown rather than left out:
+        /// every edge has the same fields.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(a, forKey: .a)
+            try container.encode(b, forKey: .b)
+            try container.encode(rttMs, forKey: .rttMs)
+            try container.encode(aToB, forKey: .aToB)
+            try container.encode(bToA, forKey: .bToA)
+        }
     }
 
     /// Media rate over the interval between a bridge's two latest stats

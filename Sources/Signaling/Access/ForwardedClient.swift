@@ -36,16 +36,14 @@ public enum ForwardedClient {
         trusted.contains { $0.contains(address) }
     }
 
-    /// One `X-Forwarded-For` entry: an address, optionally with a port
-    /// (`192.0.2.7:5060`, `[2001:db8::7]:443`), as some proxies write it.
+    /// One `X-Forwarded-For` entry: an address, or an address with a port
+    /// as some proxies write it (`192.0.2.7:5060`, `[2001:db8::7]:443`,
+    /// read by the topology's own `SocketAddress.parse`).
     static func parse(_ entry: Substring) -> IPAddress? {
-        var text = Substring(entry.trimmingCharacters(in: .whitespaces))
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            text = text[text.index(after: text.startIndex)..<close]
-        } else if text.filter({ $0 == ":" }).count == 1, let colon = text.firstIndex(of: ":") {
-            text = text[..<colon]
-        }
-        return IPAddress(String(text)).map(unmapped)
+        let text = entry.trimmingCharacters(in: .whitespaces)
+        if let address = IPAddress(text) { return unmapped(address) }
+        guard case .success(let address) = SocketAddress.parse(text, allowingPortZero: true) else { return nil }
+        return unmapped(address.host)
     }
 
     /// `::ffff:a.b.c.d` as the IPv4 address it is, so that a dual-stack

@@ -26,6 +26,20 @@ public enum RoomTokenKey: Sendable {
 
     /// Reads the key file of `settings`, resolved against the topology's directory.
     public static func load(_ settings: AuthSettings, topologyPath: String) throws(LoadError) -> RoomTokenKey {
+        let (text, path) = try read(settings, topologyPath: topologyPath)
+        return try parse(text, settings: settings, path: path)
+    }
+
+    /// The HS256 secret of `settings` (an HS256 `signaling.auth`), for
+    /// whoever signs tokens with it (`meridian token`); checked as `load` does.
+    public static func loadSecret(_ settings: AuthSettings, topologyPath: String) throws(LoadError) -> [UInt8] {
+        let (text, path) = try read(settings, topologyPath: topologyPath)
+        return try secret(text, path: path)
+    }
+
+    /// The key file's text, trimmed; never empty.
+    private static func read(_ settings: AuthSettings,
+                             topologyPath: String) throws(LoadError) -> (text: String, path: String) {
         let path = settings.resolvedKeyFile(relativeTo: topologyPath)
         guard let data = FileManager.default.contents(atPath: path) else {
             let fix = settings.algorithm == .hs256
@@ -37,18 +51,23 @@ public enum RoomTokenKey: Sendable {
         guard !text.isEmpty else {
             throw LoadError(path: path, problem: "the \(settings.algorithm.keyFileField) of signaling.auth is empty")
         }
-        return try parse(text, settings: settings, path: path)
+        return (text, path)
+    }
+
+    /// An HS256 secret file's trimmed text as the HMAC key.
+    private static func secret(_ text: String, path: String) throws(LoadError) -> [UInt8] {
+        guard text.utf8.count >= minimumSecretBytes else {
+            throw LoadError(path: path, problem: "an HS256 secret needs at least \(minimumSecretBytes) bytes; "
+                            + "make one with: head -c 32 /dev/urandom | base64 > \(path)")
+        }
+        return Array(text.utf8)
     }
 
     /// The key from a key file's trimmed text.
     static func parse(_ text: String, settings: AuthSettings, path: String) throws(LoadError) -> RoomTokenKey {
         switch settings.algorithm {
         case .hs256:
-            guard text.utf8.count >= minimumSecretBytes else {
-                throw LoadError(path: path, problem: "an HS256 secret needs at least \(minimumSecretBytes) bytes; "
-                                + "make one with: head -c 32 /dev/urandom | base64 > \(path)")
-            }
-            return .secret(Array(text.utf8))
+            return .secret(try secret(text, path: path))
         case .rs256:
             if text.contains("PRIVATE KEY") {
                 throw LoadError(path: path, problem: "holds a private key; the controller needs only the public key "

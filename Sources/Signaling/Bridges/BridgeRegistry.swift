@@ -5,7 +5,8 @@ import Topology
 /// channel), and how loaded they are (their stats). A bridge is `up` while
 /// connected and reporting; one silent for `silenceLimit` is `down`. A bridge
 /// is draining (no new participants, existing ones stay) when the topology
-/// says `drain: true` or an operator drained it at run time
+/// says `drain: true`, when it was removed from the topology but is still
+/// connected (`retired`), or when an operator drained it at run time
 /// (`POST /v1/bridges/{id}/drain`, `meridian bridge drain ID`).
 public actor BridgeRegistry {
     public static let defaultSilenceLimit: Duration = .seconds(3)
@@ -16,13 +17,15 @@ public actor BridgeRegistry {
     struct Entry {
         var bridge: Bridge
         var link: BridgeLink?
-        var stats = BridgeStats()
-        /// The report before `stats`, kept so that rates (per-link packets
+        /// The report before `latest`, kept so that rates (per-link packets
         /// and bits per second) can be derived from two counters.
         var previous: StatsSample?
         var latest: StatsSample?
+        /// The last report (all zero until the first one).
+        var stats: BridgeStats { latest?.stats ?? BridgeStats() }
         var lastSeen: ContinuousClock.Instant?
-        /// Removed from the topology while connected: draining until it disconnects.
+        /// Removed from the topology while connected: draining until it
+        /// disconnects. `bridge` stays the last version the topology had.
         var retired = false
     }
 
@@ -53,11 +56,11 @@ public actor BridgeRegistry {
         for bridge in topology.bridges {
             var entry = entries[bridge.id] ?? Entry(bridge: bridge)
             entry.bridge = bridge
+            entry.retired = false  // back in the topology
             next[bridge.id] = entry
         }
         for (id, entry) in entries.sorted(by: { $0.key < $1.key }) where next[id] == nil && entry.link != nil {
             var retired = entry
-            retired.bridge.drain = true
             retired.retired = true
             next[id] = retired
             order.append(id)
@@ -101,6 +104,7 @@ public actor BridgeRegistry {
         if entry.retired {
             entries[link.bridge] = nil
             order.removeAll { $0 == link.bridge }
+            drainedAtRuntime.remove(link.bridge)
         } else {
             entries[link.bridge] = entry
         }
@@ -112,7 +116,6 @@ public actor BridgeRegistry {
     /// exact intervals for rates).
     public func report(_ stats: BridgeStats, from bridge: String, at instant: ContinuousClock.Instant = .now) {
         guard var entry = entries[bridge] else { return }
-        entry.stats = stats
         entry.previous = entry.latest
         entry.latest = StatsSample(stats: stats, at: instant)
         entry.lastSeen = instant
@@ -149,8 +152,6 @@ public actor BridgeRegistry {
 
     public func bridge(_ id: String) -> Bridge? { entries[id]?.bridge }
 
-    public func stats(_ id: String) -> BridgeStats? { entries[id]?.stats }
-
     /// The last stats report of every bridge that sent one.
     public func allStats() -> [String: BridgeStats] {
         entries.compactMapValues { $0.latest?.stats }
@@ -168,10 +169,11 @@ public actor BridgeRegistry {
         }
     }
 
-    /// Whether `id` takes no new participants (topology or operator).
+    /// Whether `id` takes no new participants (topology, removal from the
+    /// topology, or operator).
     public func isDraining(_ id: String) -> Bool {
         guard let entry = entries[id] else { return false }
-        return entry.bridge.drain || drainedAtRuntime.contains(id)
+        return entry.bridge.drain || entry.retired || drainedAtRuntime.contains(id)
     }
 
     /// Drains (`true`) or undrains a bridge at run time. Idempotent.
@@ -180,6 +182,7 @@ public actor BridgeRegistry {
         if draining {
             drainedAtRuntime.insert(id)
         } else {
+            guard !entry.retired else { return .removedFromTopology }
             guard !entry.bridge.drain else { return .drainedByTopology }
             drainedAtRuntime.remove(id)
         }
@@ -192,16 +195,8 @@ public actor BridgeRegistry {
         order.compactMap { id in
             guard let entry = entries[id] else { return nil }
             return PlacementView(bridge: entry.bridge, up: isUp(id), draining: isDraining(id),
-                                 reportedEndpoints: entry.latest?.stats.endpoints ?? 0,
-                                 reportedStress: entry.latest?.stats.stress ?? 0, reportedAt: entry.latest?.at)
-        }
-    }
-
-    /// Bridges that may take new participants now, in topology order.
-    public func selectable() -> [Bridge] {
-        order.compactMap { id in
-            guard let entry = entries[id], isUp(id), !isDraining(id) else { return nil }
-            return entry.bridge
+                                 reportedEndpoints: entry.stats.endpoints,
+                                 reportedStress: entry.stats.stress, reportedAt: entry.latest?.at)
         }
     }
 }
@@ -214,6 +209,10 @@ extension BridgeRegistry {
         /// Undraining a bridge the topology drains (`drain: true`): only a
         /// topology edit can undo that.
         case drainedByTopology
+        /// Undraining a bridge removed from the topology that is still
+        /// connected: it drains until it disconnects; only adding it back to
+        /// the topology makes it take participants again.
+        case removedFromTopology
     }
 }
 

@@ -10,8 +10,9 @@ import Topology
 /// planner needs a figure for every pair, and a huge one makes it route
 /// around the pair whenever any other shape exists, yet still join two
 /// bridges that have no other way (the bridges then retry the link, and its
-/// `up` event clears the mark). A bridge that reconnects starts over with no
-/// marks: its links are new.
+/// `up` event clears the mark). The penalty is the planner's input only:
+/// what the API shows for such an edge is no RTT (`rtt(planned:)`). A
+/// bridge that reconnects starts over with no marks: its links are new.
 ///
 /// Live RTTs come from the stats reports (`links[].rttMs`, the mean of both
 /// ends' figures while the link is up) and, when no report has one, from the
@@ -33,7 +34,7 @@ struct LinkHealth: Sendable {
             announced[pair] = nil
             return down.insert(pair).inserted
         case .up:
-            if let ms = event.rttMs, ms.isFinite, ms >= 0 { announced[pair] = ms }
+            if let ms = event.rttMs { announced[pair] = ms }  // `updateLive` refuses nonsense
             return down.remove(pair) != nil
         }
     }
@@ -44,7 +45,9 @@ struct LinkHealth: Sendable {
         announced = announced.filter { $0.key.first != bridge && $0.key.second != bridge }
     }
 
-    func isDown(_ a: String, _ b: String) -> Bool { down.contains(BridgePair(a, b)) }
+    /// The RTT to show for a planned edge: its figure, or `nil` when that is
+    /// the down penalty rather than a round trip.
+    static func rtt(planned ms: Double) -> Double? { ms < brokenMs ? ms : nil }
 
     /// Latencies for planning: topology figures, overridden by live RTTs
     /// from `stats` (bridge id → its last report), overridden by down marks.
@@ -53,6 +56,8 @@ struct LinkHealth: Sendable {
         var measured: [BridgePair: [Double]] = [:]
         for (bridge, report) in stats {
             for link in report.links where link.up && link.peer != bridge {
+                // Checked per figure (not only by `updateLive`): one end's
+                // nonsense must not spoil the mean with the other's.
                 guard let ms = link.rttMs, ms.isFinite, ms >= 0, latencies.isKnown(link.peer) else { continue }
                 measured[BridgePair(bridge, link.peer), default: []].append(ms)
             }

@@ -1,25 +1,16 @@
 /// The controller's `/metrics` (issue 6): rooms and participants from its
 /// own state, the bridges as their control channel and last stats reports
-/// show them (state, stress, endpoints, cascade links), and join outcomes.
+/// show them (state, stress, endpoints, cascade links), join outcomes, and
+/// bridge selection decisions by rule (`Controller.selectionCounts`).
 /// Everything is read when scraped (see `MetricsSheet` for why).
-///
-/// Selection decisions by rule come from `selectionCounts` when the
-/// controller offers them (the placement work adds a per-rule tally); until
-/// that closure is wired, `meridian_controller_joins_total{region_source}`
-/// is the decision record. `Sendable`: references to actors and a
-/// thread-safe counter.
+/// `Sendable`: references to actors and a thread-safe counter.
 public struct ControllerMetrics: Sendable {
     let controller: Controller
     let joins: JoinCounter
-    /// Selection decisions by rule name, cumulative. Hook for the placement
-    /// tally: pass `{ await controller.selectionCounts() }` once it exists.
-    let selectionCounts: (@Sendable () async -> [String: Int])?
 
-    public init(controller: Controller, joins: JoinCounter,
-                selectionCounts: (@Sendable () async -> [String: Int])? = nil) {
+    public init(controller: Controller, joins: JoinCounter) {
         self.controller = controller
         self.joins = joins
-        self.selectionCounts = selectionCounts
     }
 
     public enum Family {
@@ -77,10 +68,8 @@ public struct ControllerMetrics: Sendable {
         }
         for (source, count) in joins.joins { sheet.count(Family.joinsTotal, [source], count) }
         for (status, count) in joins.refusals { sheet.count(Family.refusals, [String(status)], count) }
-        if let selectionCounts {
-            for (rule, count) in await selectionCounts() {
-                sheet.count(Family.selections, [rule], UInt64(max(0, count)))
-            }
+        for (rule, count) in await controller.selectionCounts() {
+            sheet.count(Family.selections, [rule], UInt64(max(0, count)))
         }
     }
 }

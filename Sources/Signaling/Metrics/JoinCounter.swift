@@ -8,8 +8,6 @@ import Synchronization
 ///
 /// Thread-safe (a `Mutex`), shared by every request task.
 public final class JoinCounter: Sendable {
-    public static let regionSources = ["hint", "address", "default"]
-
     private struct Counts {
         var joins: [String: UInt64] = [:]
         var refusals: [Int: UInt64] = [:]
@@ -30,7 +28,8 @@ public final class JoinCounter: Sendable {
     /// Joins by region source, every known source present.
     public var joins: [String: UInt64] {
         let joins = counts.withLock { $0.joins }
-        return Dictionary(uniqueKeysWithValues: Set(Self.regionSources).union(joins.keys).map { ($0, joins[$0] ?? 0) })
+        let sources = Set(RegionResolver.Source.allCases.map(\.rawValue)).union(joins.keys)
+        return Dictionary(uniqueKeysWithValues: sources.map { ($0, joins[$0] ?? 0) })
     }
 
     /// Refused joins by HTTP status.

@@ -44,30 +44,42 @@ extension Controller {
         await syncRooms(touching: [link.bridge], except: moved)
     }
 
-    /// One frame from a bridge after its hello. Stats only update the
-    /// registry (their RTTs feed the next plan; they do not replan by
-    /// themselves, or every jitter would reshape trees each second).
-    public func receive(_ message: BridgeMessage, from link: BridgeLink) async {
+    /// One frame from a bridge after its hello, received `at` (now, except in
+    /// tests that need exact report times): the single entry for every bridge
+    /// message (`ControlEndpoint` calls it for each frame). Stats only update
+    /// the registry (their RTTs feed the next plan; they do not replan by
+    /// themselves, or every jitter would reshape trees each second); replies
+    /// resolve the command waiting on `link`. Nonisolated so that neither
+    /// waits for the actor: a reply must reach a command the actor awaits.
+    public nonisolated func receive(_ message: BridgeMessage, from link: BridgeLink,
+                                    at instant: ContinuousClock.Instant = .now) async {
         switch message {
         case .hello: log("control: \(link.bridge) said hello twice; ignored")
-        case .stats(let stats): await registry.report(stats, from: link.bridge)
+        case .stats(let stats): await registry.report(stats, from: link.bridge, at: instant)
         case .reply(let reply): await link.resolve(reply)
         case .event(let event): await endpointEvent(event, from: link.bridge)
         case .link(let event): await linkEvent(event, from: link.bridge)
         }
     }
 
-    /// An endpoint event counts only from the bridge the participant is on
+    /// A bridge says an endpoint connected, or is gone (consent expired,
+    /// DTLS failed). It counts only from the bridge the participant is on
     /// now, and not while it is being moved: a bridge that was given up for
     /// dead and came back reports the endpoints it lost, and the participants
     /// moved away from it meanwhile must not be removed for that.
-    func endpointEvent(_ event: EndpointEvent, from bridge: String) async {
+    private func endpointEvent(_ event: EndpointEvent, from bridge: String) async {
         guard let participant = rooms[event.conference]?.participants[event.endpoint],
               participant.bridge == bridge, !moving.contains(event.endpoint) else {
             log("control: \(bridge) reported \(event.kind.rawValue) for \(event.conference)/\(event.endpoint), which is not on it; ignored")
             return
         }
-        await endpointEvent(event)
+        switch event.kind {
+        case .connected:
+            log("media \(event.conference)/\(event.endpoint) connected")
+        case .expired, .failed:
+            log("media \(event.conference)/\(event.endpoint) \(event.kind.rawValue)\(event.detail.map { ": \($0)" } ?? "")")
+            try? await leave(room: event.conference, participant: event.endpoint)
+        }
     }
 
     /// A bridge says its link to `event.peer` went down or up. A down link is

@@ -83,10 +83,11 @@ extension Controller {
         await send(commands, over: links, room: room)
     }
 
-    /// The plan over `bridges` (at least two, all up). A plan the topology's
-    /// settings cannot give (a fan-out too small for this many bridges) falls
-    /// back to a mesh: a room whose bridges are linked somehow beats one
-    /// whose halves cannot see each other.
+    /// The plan over `bridges` (at least two, all up). The planner cannot
+    /// fail here: the bridges are known to `latencies`, every pair has a
+    /// figure (declared, estimated or live, all finite) and `max-fanout` is
+    /// at least 2 (the topology parser's bound); a failure would still only
+    /// be logged, leaving the room without a plan.
     private func planCascade(room: String, bridges: [String], stats: [String: BridgeStats]) -> CascadeTree? {
         let latencies = linkHealth.latencies(topology: topology, stats: stats)
         // A bridge removed from the topology by a reload has no latencies.
@@ -95,9 +96,8 @@ extension Controller {
         do {
             return try CascadePlanner(settings: topology.cascade).plan(bridges: known, latencies: latencies)
         } catch {
-            log("cascade \(room): \(error); linking every bridge to every other instead")
-            return try? CascadePlanner(strategy: .mesh, maxFanout: topology.cascade.maxFanout)
-                .plan(bridges: known, latencies: latencies)
+            log("cascade \(room): \(error)")
+            return nil
         }
     }
 
@@ -117,14 +117,15 @@ extension Controller {
         }
     }
 
-    /// The room's plan edges with their RTT and the room's media rate in
-    /// each direction (for `GET /v1/rooms/{room}`).
+    /// The room's plan edges with their RTT (none for a link planned as
+    /// down: its figure is `LinkHealth`'s penalty) and the room's media rate
+    /// in each direction (for `GET /v1/rooms/{room}`).
     func cascadeEdges(room: String) async -> [RoomInfo.Edge] {
         guard let plan = cascades[room]?.plan else { return [] }
         var samples: [String: LinkRates.Samples] = [:]
         for bridge in plan.bridges { samples[bridge] = await registry.samples(bridge) }
         return plan.edges.map { edge in
-            RoomInfo.Edge(a: edge.a, b: edge.b, rttMs: edge.rttMs,
+            RoomInfo.Edge(a: edge.a, b: edge.b, rttMs: LinkHealth.rtt(planned: edge.rttMs),
                           aToB: LinkRates.rate(room: room, from: edge.a, to: edge.b, samples: samples),
                           bToA: LinkRates.rate(room: room, from: edge.b, to: edge.a, samples: samples))
         }

@@ -75,12 +75,8 @@ extension Controller {
                 break
             }
             let target = selection.bridge.id
-            let ufrag = Self.token(8, using: &random), pwd = Self.token(24, using: &random)
-            do throws(APIError) {
-                guard let link = await registry.link(target) else { throw .unavailable("bridge \(target) went away") }
-                try await link.execute(.allocate(.init(conference: roomID, endpoint: id, iceUfrag: ufrag, icePwd: pwd,
-                                                       region: participant.region)))
-            } catch {
+            let allocation: Allocation
+            do { allocation = try await allocate(id, room: roomID, region: participant.region, on: target) } catch {
                 log("move  \(roomID)/\(id): bridge \(target) refused: \(error)")
                 excluded.insert(target)
                 continue
@@ -88,12 +84,12 @@ extension Controller {
             // Re-read: the participant may have left while the bridge answered.
             guard let current = rooms[roomID]?.participants[id], dead.contains(current.bridge) else {
                 ledger.remove(endpoint: id)
-                try? await registry.link(target)?.execute(.expire(.init(conference: roomID, endpoint: id)))
+                try? await allocation.link.execute(.expire(.init(conference: roomID, endpoint: id)))
                 return nil
             }
             rooms[roomID]?.participants[id]?.bridge = target
-            rooms[roomID]?.participants[id]?.iceUfrag = ufrag
-            rooms[roomID]?.participants[id]?.icePwd = pwd
+            rooms[roomID]?.participants[id]?.iceUfrag = allocation.iceUfrag
+            rooms[roomID]?.participants[id]?.icePwd = allocation.icePwd
             log("move  \(roomID)/\(id) \(current.name) bridge \(current.bridge) → \(target) (\(selection.rule.rawValue))")
             return target
         }

@@ -44,36 +44,33 @@ public actor Controller {
 
     // MARK: Join
 
-    public func join(room roomID: String, request: JoinRequest, clientAddress: IPAddress?) async throws(APIError) -> JoinResponse {
+    /// A participant joins `room`. `peer` is the TCP peer's address and
+    /// `forwardedFor` the request's `X-Forwarded-For` values: the client's
+    /// address for the region is read from them under the topology's
+    /// trusted proxies (`RegionResolver`).
+    public func join(room roomID: String, request: JoinRequest, peer: IPAddress?,
+                     forwardedFor: [String] = []) async throws(APIError) -> JoinResponse {
         try Self.validate(room: roomID)
         let name = request.name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 64 else { throw .badRequest("name must have 1 to 64 characters") }
         if let hint = request.region, topology.region(named: hint) == nil {
             throw .badRequest("unknown region '\(hint)'; known: \(topology.regions.map(\.name).joined(separator: ", "))")
         }
-        let (region, regionSource) = RegionResolver(topology: topology).resolve(hint: request.region, clientAddress: clientAddress)
+        let (region, regionSource) = RegionResolver(topology: topology)
+            .resolve(hint: request.region, peer: peer, forwardedFor: forwardedFor)
         let id = Self.token(12, using: &random)
         // Counted on the bridge from here on (so concurrent joins spread);
         // every failure below takes it off again.
         let selection = try await place(endpoint: id, room: roomID, region: region)
         let bridge = selection.bridge
-        let ufrag = Self.token(8, using: &random), pwd = Self.token(24, using: &random)
-        do throws(APIError) {
-            guard let link = await registry.link(bridge.id) else { throw .unavailable("bridge \(bridge.id) went away") }
-            try await link.execute(.allocate(.init(conference: roomID, endpoint: id, iceUfrag: ufrag, icePwd: pwd,
-                                                   region: region)))
-        } catch {
-            ledger.remove(endpoint: id)
-            throw error
-        }
-        let link = await registry.link(bridge.id)
+        let allocation = try await allocate(id, room: roomID, region: region, on: bridge.id)
 
         // Re-read the room: others may have joined or left while the bridge answered.
         var room = rooms[roomID] ?? Room(id: roomID)
         let announced = AnnouncedSSRCs(audio: room.uniqueSSRC(using: &random), video: room.uniqueSSRC(using: &random),
                                        videoRTX: room.uniqueSSRC(using: &random))
         var participant = Participant(id: id, name: name, region: region, regionSource: regionSource.rawValue,
-                                      bridge: bridge.id, iceUfrag: ufrag, icePwd: pwd,
+                                      bridge: bridge.id, iceUfrag: allocation.iceUfrag, icePwd: allocation.icePwd,
                                       sessionID: UInt64.random(in: 1...UInt64(Int64.max), using: &random),
                                       announced: announced, joinOrder: room.nextJoinOrder)
         room.nextJoinOrder += 1
@@ -88,7 +85,7 @@ public actor Controller {
             // The bridge went away between allocate and offer: undo the join.
             rooms[roomID]?.participants[id] = nil
             ledger.remove(endpoint: id)
-            try? await link?.execute(.expire(.init(conference: roomID, endpoint: id)))
+            try? await allocation.link.execute(.expire(.init(conference: roomID, endpoint: id)))
             await syncCascade(room: roomID)
             if rooms[roomID]?.participants.isEmpty == true { rooms[roomID] = nil }
             throw error
@@ -104,6 +101,31 @@ public actor Controller {
                             selection: selection.rule.rawValue,
                             offer: offer.text, revision: rooms[roomID]?.participants[id]?.revision ?? 1,
                             events: "/v1/rooms/\(roomID)/participants/\(id)/events")
+    }
+
+    /// An endpoint allocated on a bridge: the link it was allocated over and
+    /// the ICE credentials the bridge was given.
+    struct Allocation {
+        var link: BridgeLink
+        var iceUfrag: String
+        var icePwd: String
+    }
+
+    /// Allocates `endpoint` of `room` on `bridge` with fresh ICE credentials
+    /// (a join, or a move off a dead bridge). The caller placed it on the
+    /// ledger (`place`); a failure takes it off again before it is thrown.
+    func allocate(_ endpoint: String, room roomID: String, region: String,
+                  on bridge: String) async throws(APIError) -> Allocation {
+        let ufrag = Self.token(8, using: &random), pwd = Self.token(24, using: &random)
+        do throws(APIError) {
+            guard let link = await registry.link(bridge) else { throw .unavailable("bridge \(bridge) went away") }
+            try await link.execute(.allocate(.init(conference: roomID, endpoint: endpoint, iceUfrag: ufrag, icePwd: pwd,
+                                                   region: region)))
+            return Allocation(link: link, iceUfrag: ufrag, icePwd: pwd)
+        } catch {
+            ledger.remove(endpoint: endpoint)
+            throw error
+        }
     }
 
     /// Builds and records the next offer for a participant; pushes it to the
@@ -195,17 +217,6 @@ public actor Controller {
         if rooms[roomID]?.participants.isEmpty == true { rooms[roomID] = nil }
         publishParticipants(room: roomID)
         log("leave \(roomID)/\(id) \(participant.name)")
-    }
-
-    /// A bridge says an endpoint is gone (consent expired, DTLS failed).
-    public func endpointEvent(_ event: EndpointEvent) async {
-        switch event.kind {
-        case .connected:
-            log("media \(event.conference)/\(event.endpoint) connected")
-        case .expired, .failed:
-            log("media \(event.conference)/\(event.endpoint) \(event.kind.rawValue)\(event.detail.map { ": \($0)" } ?? "")")
-            try? await leave(room: event.conference, participant: event.endpoint)
-        }
     }
 
     // MARK: Queries and events

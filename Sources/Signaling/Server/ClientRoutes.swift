@@ -26,10 +26,8 @@ enum ClientRoutes {
                     var body = try await JSONResponse.decode(JoinRequest.self, from: request)
                     // The token's name, when it has one, is vouched for by its issuer.
                     if let name = try await verifier?.authorize(body.token, room: room)?.name { body.name = name }
-                    let client = ForwardedClient.address(peer: clientIP(context),
-                                                         forwardedFor: request.headers[values: forwardedFor],
-                                                         trusted: await controller.trustedProxies())
-                    let joined = try await controller.join(room: room, request: body, clientAddress: client)
+                    let joined = try await controller.join(room: room, request: body, peer: peerIP(context),
+                                                           forwardedFor: request.headers[values: forwardedFor])
                     joins.joined(regionSource: joined.regionSource)
                     return joined
                 } catch {
@@ -75,7 +73,7 @@ enum ClientRoutes {
     }
 
     /// The TCP peer's address (see `ForwardedClient` for the client's).
-    static func clientIP(_ context: SignalContext) -> IPAddress? {
+    static func peerIP(_ context: SignalContext) -> IPAddress? {
         context.remoteAddress?.ipAddress.flatMap { IPAddress($0) }
     }
 }

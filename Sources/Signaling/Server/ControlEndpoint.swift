@@ -40,12 +40,13 @@ enum ControlEndpoint {
             }
             logger.info("control: bridge \(hello.bridge) (\(hello.region)) connected, media \(hello.media.joined(separator: ", "))")
             try await outbound.write(.text(ControlCodec.encode(.welcome(Welcome(controller: "meridian")))))
-            // Endpoint and link events go through one queue worked off beside
-            // this read loop: handling one sends commands to this same bridge,
-            // whose replies this loop must keep reading, and may wait on other
-            // bridges. Replies and stats are handled here at once (they never
-            // wait on a bridge): stats stuck behind a slow event would make
-            // this bridge look silent. One queue keeps the events in order.
+            // Every frame goes to `Controller.receive`. Endpoint and link
+            // events go there through one queue worked off beside this read
+            // loop: handling one sends commands to this same bridge, whose
+            // replies this loop must keep reading, and may wait on other
+            // bridges; the queue keeps them in order. Replies and stats go at
+            // once (they never wait on a bridge): stats stuck behind a slow
+            // event would make this bridge look silent.
             let (queue, enqueue) = AsyncStream<BridgeMessage>.makeStream()
             Task {
                 await controller.bridgeConnected(hello.bridge)
@@ -57,13 +58,15 @@ enum ControlEndpoint {
                 // must stop waiting for this one's media (failover).
                 Task { await controller.bridgeDisconnected(link) }
             }
-            while let message = try await messages.next() {
-                guard case .text(let text) = message else { continue }
-                switch try? ControlCodec.decodeBridgeMessage(text) {
-                case .reply(let reply)?: await link.resolve(reply)
-                case .stats(let stats)?: await controller.registry.report(stats, from: hello.bridge)
-                case .hello?, nil: logger.warning("control: unexpected frame from \(hello.bridge)")
-                case let message?: enqueue.yield(message)
+            while let frame = try await messages.next() {
+                guard case .text(let text) = frame else { continue }
+                guard let message = try? ControlCodec.decodeBridgeMessage(text) else {
+                    logger.warning("control: undecodable frame from \(hello.bridge)")
+                    continue
+                }
+                switch message {
+                case .event, .link: enqueue.yield(message)
+                case .hello, .stats, .reply: await controller.receive(message, from: link)
                 }
             }
             logger.info("control: bridge \(hello.bridge) disconnected")

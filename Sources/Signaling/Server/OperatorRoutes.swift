@@ -11,7 +11,8 @@ import Hummingbird
 ///
 /// Answers `204`, or `{"error"}` with `404` (no such bridge in the
 /// topology), `401` (missing or wrong secret) or `409` (undraining a bridge
-/// the topology drains). Authenticated with the bridge's own control secret
+/// the topology drains, or one removed from it that is still connected).
+/// Authenticated with the bridge's own control secret
 /// in `X-Meridian-Bridge-Secret`: whoever may run the bridge may drain it,
 /// and the controller can check that from the cluster secret alone, so no
 /// operator credential store is needed. Served beside the control channel
@@ -42,6 +43,9 @@ enum OperatorRoutes {
         case .unknownBridge: return JSONResponse.error(.notFound("no bridge '\(id)' in the topology"))
         case .drainedByTopology:
             return JSONResponse.error(.conflict("bridge \(id) has drain: true in the topology; edit the topology to undrain it"))
+        case .removedFromTopology:
+            return JSONResponse.error(.conflict("bridge \(id) was removed from the topology and drains until it "
+                                                + "disconnects; add it back to the topology to undrain it"))
         }
     }
 }

@@ -37,20 +37,25 @@ public enum SignalServer {
         /// Room tokens on join; `nil`: joins need none (`signaling.auth` unset).
         public var verifier: RoomTokenVerifier?
         public var joins: JoinCounter
-        /// Selection decisions by rule, for `/metrics` (see `ControllerMetrics`).
-        public var selectionCounts: (@Sendable () async -> [String: Int])?
         /// More series for the controller's `/metrics` after its own (the
         /// bridges of `meridian up` that have no metrics address).
         public var extraMetrics: [MetricsEndpoint.Recorder]
 
         public init(clusterSecret: [UInt8], verifier: RoomTokenVerifier? = nil, joins: JoinCounter = JoinCounter(),
-                    selectionCounts: (@Sendable () async -> [String: Int])? = nil,
                     extraMetrics: [MetricsEndpoint.Recorder] = []) {
             self.clusterSecret = clusterSecret
             self.verifier = verifier
             self.joins = joins
-            self.selectionCounts = selectionCounts
             self.extraMetrics = extraMetrics
+        }
+
+        /// Source compatibility for `meridian up` until it stops passing the
+        /// selection counts: `/metrics` reads them from the controller itself.
+        @available(*, deprecated, message: "drop selectionCounts: /metrics reads Controller.selectionCounts() itself")
+        public init(clusterSecret: [UInt8], verifier: RoomTokenVerifier? = nil, joins: JoinCounter = JoinCounter(),
+                    selectionCounts: @escaping @Sendable () async -> [String: Int],
+                    extraMetrics: [MetricsEndpoint.Recorder] = []) {
+            self.init(clusterSecret: clusterSecret, verifier: verifier, joins: joins, extraMetrics: extraMetrics)
         }
     }
 
@@ -76,8 +81,7 @@ public enum SignalServer {
         controller: Controller, listeners: [Listener], options: Options, logger: Logger,
         onRunning: @escaping @Sendable (Listener, Int) async -> Void = { _, _ in }
     ) -> [Application<RouterResponder<SignalContext>>] {
-        let metrics = ControllerMetrics(controller: controller, joins: options.joins,
-                                        selectionCounts: options.selectionCounts)
+        let metrics = ControllerMetrics(controller: controller, joins: options.joins)
         let recorders: [MetricsEndpoint.Recorder] = [{ await metrics.record(into: $0) }] + options.extraMetrics
         return listeners.map { listener in
             let router = Router(context: SignalContext.self)
@@ -105,26 +109,5 @@ public enum SignalServer {
                 logger: logger
             )
         }
-    }
-
-    /// Every role on one listener at `host:port`, no room tokens.
-    public static func makeApplication(controller: Controller, clusterSecret: [UInt8], host: String, port: Int,
-                                       logger: Logger,
-                                       onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
-        -> some ApplicationProtocol {
-        let router = Router(context: SignalContext.self)
-        let joins = JoinCounter()
-        ClientRoutes.add(to: router, controller: controller, joins: joins)
-        OperatorRoutes.add(to: router, controller: controller, clusterSecret: clusterSecret)
-        ControlEndpoint.add(to: router, controller: controller, clusterSecret: clusterSecret, logger: logger)
-        let metrics = ControllerMetrics(controller: controller, joins: joins)
-        MetricsEndpoint.add(to: router, recorders: [{ await metrics.record(into: $0) }])
-        return Application(
-            router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router),
-            configuration: .init(address: .hostname(host, port: port), serverName: "meridian"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
-            logger: logger
-        )
     }
 }
