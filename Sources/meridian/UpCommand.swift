@@ -60,7 +60,7 @@ struct UpCommand: AsyncParsableCommand {
         let apps = SignalServer.makeApplications(
             controller: controller, listeners: listeners,
             options: .init(clusterSecret: clusterSecret, verifier: verifier,
-                           selectionCounts: { await controller.selectionCounts() }, extraMetrics: shared),
+                           extraMetrics: shared),
             logger: logger
         ) { listener, port in await ports.set(listener, port: port) }
         let bridgeMetricsApps = metrics.compactMap { address, source in

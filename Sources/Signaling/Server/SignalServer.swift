@@ -48,15 +48,6 @@ public enum SignalServer {
             self.joins = joins
             self.extraMetrics = extraMetrics
         }
-
-        /// Source compatibility for `meridian up` until it stops passing the
-        /// selection counts: `/metrics` reads them from the controller itself.
-        @available(*, deprecated, message: "drop selectionCounts: /metrics reads Controller.selectionCounts() itself")
-        public init(clusterSecret: [UInt8], verifier: RoomTokenVerifier? = nil, joins: JoinCounter = JoinCounter(),
-                    selectionCounts: @escaping @Sendable () async -> [String: Int],
-                    extraMetrics: [MetricsEndpoint.Recorder] = []) {
-            self.init(clusterSecret: clusterSecret, verifier: verifier, joins: joins, extraMetrics: extraMetrics)
-        }
     }
 
     /// The listeners for the three roles' addresses, client first; equal
